@@ -1,0 +1,143 @@
+// Package engine is the contract between the executor (package runner) and a
+// container engine adapter (package runner/docker). It holds acb's own types
+// only: no Docker Engine API type crosses this boundary.
+package engine
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// ErrNotFound is returned (wrapped) when an image, container, network or
+// volume does not exist.
+var ErrNotFound = errors.New("not found")
+
+// ErrConflict is returned (wrapped) when a container or network name is
+// already in use.
+var ErrConflict = errors.New("name already in use")
+
+// Labels every object acb creates carries, so a run's leftovers can be found.
+const (
+	LabelRun = "dev.acb.run" // value: the run id
+)
+
+// Mount is a volume or bind mount in a container.
+type Mount struct {
+	Type     string // "volume" or "bind"
+	Source   string // volume name or host path
+	Target   string // absolute path in the container
+	ReadOnly bool
+}
+
+// ContainerSpec describes a container to create.
+type ContainerSpec struct {
+	Name        string
+	Image       string
+	Cmd         []string // arguments after the image
+	Entrypoint  []string // nil keeps the image's entrypoint
+	Env         []string
+	WorkingDir  string // empty keeps the image's WORKDIR
+	User        string
+	Network     string // network name; empty means the engine default
+	Aliases     []string
+	Mounts      []Mount
+	Ports       []string // docker run -p syntax
+	Expose      []string // docker run --expose syntax
+	ExtraHosts  []string // host:ip
+	Labels      map[string]string
+	Privileged  bool
+	Init        bool
+	TTY         bool
+	OpenStdin   bool
+	Isolation   string
+	MemoryBytes int64
+	NanoCPUs    int64
+	AutoRemove  bool
+}
+
+// Streams receives a container's output. Either may be nil to discard.
+type Streams struct {
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// BuildSpec describes an image build. Context is a tar stream of the build
+// context; it is read once and never held whole in memory.
+type BuildSpec struct {
+	Context    io.Reader
+	Dockerfile string // path inside the context
+	Tags       []string
+	BuildArgs  map[string]*string
+	Target     string
+	NoCache    bool
+	Pull       bool
+	Labels     map[string]string
+	Platform   string
+	Network    string
+	ExtraHosts []string
+	Isolation  string
+	CacheFrom  []string
+	RemoteURL  string // a git or tarball URL the engine fetches itself; Context is then nil
+	Auth       map[string]RegistryAuth
+}
+
+// RegistryAuth is a credential for one registry.
+type RegistryAuth struct {
+	Username      string
+	Password      string
+	IdentityToken string
+	ServerAddress string
+}
+
+// ImageInfo is what acb needs to know about a local image.
+type ImageInfo struct {
+	ID          string
+	RepoDigests []string
+}
+
+// NetworkSpec describes a network to create.
+type NetworkSpec struct {
+	Name   string
+	Driver string
+	IPv6   bool
+	Labels map[string]string
+}
+
+// Engine is everything the executor asks of a container engine.
+type Engine interface {
+	// CreateVolume creates a named volume.
+	CreateVolume(ctx context.Context, name string, labels map[string]string) error
+	// RemoveVolume removes a named volume.
+	RemoveVolume(ctx context.Context, name string) error
+	// CopyToVolume unpacks a tar stream into a volume's root.
+	CopyToVolume(ctx context.Context, volume string, tar io.Reader) error
+	// CopyFromVolume streams a tar of path (relative to the volume root).
+	CopyFromVolume(ctx context.Context, volume, path string) (io.ReadCloser, error)
+
+	// CreateNetwork creates a network; NetworkGateway returns its IPv4 gateway.
+	CreateNetwork(ctx context.Context, spec NetworkSpec) error
+	RemoveNetwork(ctx context.Context, name string) error
+	NetworkExists(ctx context.Context, name string) (bool, error)
+
+	// RunContainer creates, starts and waits for a container, streaming its
+	// output, and returns its exit code. Cancelling ctx stops the container.
+	// The container is not removed: call RemoveContainer.
+	RunContainer(ctx context.Context, spec ContainerSpec, out Streams) (exitCode int, err error)
+	// StartContainer creates and starts a container without waiting, and
+	// returns its id.
+	StartContainer(ctx context.Context, spec ContainerSpec) (id string, err error)
+	// RemoveContainer force-removes a container by name or id.
+	RemoveContainer(ctx context.Context, nameOrID string) error
+	// ContainerExists reports whether a container with that name exists.
+	ContainerExists(ctx context.Context, name string) (bool, error)
+
+	// Build builds an image, streaming the engine's progress as text to out.
+	Build(ctx context.Context, spec BuildSpec, out io.Writer) (imageID string, err error)
+	// Pull pulls an image, streaming progress as text to out.
+	Pull(ctx context.Context, ref string, auth *RegistryAuth, out io.Writer) error
+	// Push pushes an image and returns the pushed manifest digest.
+	Push(ctx context.Context, ref string, auth *RegistryAuth, out io.Writer) (digest string, err error)
+	// InspectImage returns a local image's id and repo digests, or ErrNotFound.
+	InspectImage(ctx context.Context, ref string) (ImageInfo, error)
+}
