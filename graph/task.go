@@ -129,13 +129,45 @@ type Step struct {
 	Cache                           string
 	VolumeMounts                    []*VolumeMount
 
-	Timeout       int // seconds; defaulted from stepTimeout
-	StartDelay    int // seconds
-	Retries       int
-	RetryDelay    int // seconds; defaulted to 5
-	RetryOnErrors []string
-	Repeat        int
-	IgnoreErrors  bool
+	Timeout    int // seconds; defaulted from stepTimeout
+	StartDelay int // seconds
+	Retries    int
+	RetryDelay int // seconds; defaulted to 5
+	// CmdDownloadRetries retries the explicit image pull of a cmd step with
+	// pull: true; CmdDownloadRetryDelay is the delay between those retries in
+	// seconds (no default: 0 retries at once).
+	CmdDownloadRetries    int
+	CmdDownloadRetryDelay int
+	RetryOnErrors         []string
+	Repeat                int
+	IgnoreErrors          bool
 
 	Pos diag.Position // where the step's mapping starts
+}
+
+// UsesBuildKit reports whether a build step asks for BuildKit through the
+// exact env entry DOCKER_BUILDKIT=1 (task env included after merging), as
+// the reference engine does.
+func (s *Step) UsesBuildKit() bool {
+	if s.Type != BuildStep {
+		return false
+	}
+	for _, e := range s.Env {
+		if e == "DOCKER_BUILDKIT=1" {
+			return true
+		}
+	}
+	return false
+}
+
+// DefaultNetwork returns the name of the network steps join when they set
+// none: the last network marked IsDefault, or "" when there is none.
+func (t *Task) DefaultNetwork() string {
+	name := ""
+	for _, n := range t.Networks {
+		if n.IsDefault {
+			name = n.Name
+		}
+	}
+	return name
 }

@@ -1,0 +1,44 @@
+# acb: a local runner for Azure Container Registry Tasks.
+#
+#   make build   builds bin/acb and the example's static binary
+#   make test    makes a Docker engine available, then runs every test
+#   make bench   runs the benchmark harness and rewrites BENCHMARKS.md
+#   make lint    gofmt and go vet
+
+GO       ?= go
+PKGS     := ./...
+VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+LDFLAGS  := -s -w -X github.com/acb-dev/acb/internal/version.Version=$(VERSION) -X github.com/acb-dev/acb/internal/version.Revision=$(REVISION)
+
+.PHONY: all build example test unit lint bench engine clean
+
+all: build
+
+build:
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/acb ./cmd/acb
+
+# The offline example builds an image FROM scratch holding this static binary.
+example: build
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o examples/hello/hello ./examples/hello/cmd
+
+engine:
+	bash scripts/ensure-docker.sh
+
+test: engine lint
+	$(GO) test -count=1 -timeout 30m $(PKGS)
+
+# unit runs the tests without first making sure an engine runs.
+unit:
+	$(GO) test -count=1 $(PKGS)
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
+	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	$(GO) vet $(PKGS)
+
+bench: engine build
+	bash scripts/bench.sh
+
+clean:
+	rm -rf bin examples/hello/hello .bench

@@ -1,0 +1,81 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"github.com/google/go-containerregistry/pkg/registry"
+	"github.com/spf13/cobra"
+)
+
+func newRegistryCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "registry",
+		Short: "Local registry helpers for offline runs",
+	}
+	cmd.AddCommand(newRegistryServeCommand())
+	return cmd
+}
+
+func newRegistryServeCommand() *cobra.Command {
+	var addr, dir string
+	var verbose bool
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve an OCI registry on a local address until interrupted",
+		Long: `serve runs an in-process OCI distribution registry (go-containerregistry's
+pkg/registry). The Docker engine treats 127.0.0.0/8 registries as insecure, so
+it pushes and pulls to it over plain HTTP. With --dir, blobs are kept on disk;
+manifests and tags always live in memory and are lost when it stops.`,
+		Example: `  acb registry serve --addr 127.0.0.1:5000
+  acb registry serve --addr 127.0.0.1:5001 --dir /tmp/blobs`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return serveRegistry(cmd.Context(), addr, dir, verbose, cmd.OutOrStdout())
+		},
+	}
+	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:5000", "address to listen on")
+	cmd.Flags().StringVar(&dir, "dir", "", "directory for blobs (default: memory)")
+	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log every request")
+	return cmd
+}
+
+func serveRegistry(ctx context.Context, addr, dir string, verbose bool, out io.Writer) error {
+	logger := log.New(io.Discard, "", 0)
+	if verbose {
+		logger = log.New(os.Stderr, "registry: ", log.LstdFlags)
+	}
+	opts := []registry.Option{registry.Logger(logger)}
+	if dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return asInput(fmt.Errorf("registry blob directory %s: %w", dir, err))
+		}
+		opts = append(opts, registry.WithBlobHandler(registry.NewDiskBlobHandler(dir)))
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return asInfra(fmt.Errorf("listen on %s: %w", addr, err))
+	}
+	srv := &http.Server{Handler: registry.New(opts...), ReadHeaderTimeout: 10 * time.Second}
+	fmt.Fprintf(out, "Serving registry on %s\n", ln.Addr())
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return asInfra(fmt.Errorf("registry on %s: %w", addr, err))
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return asInfra(fmt.Errorf("stop registry: %w", err))
+	}
+	return nil
+}

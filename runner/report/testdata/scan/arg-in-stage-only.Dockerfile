@@ -1,0 +1,3 @@
+FROM alpine AS one
+ARG NEXT=debian:12
+FROM $NEXT

@@ -1,0 +1,2 @@
+from alpine:3.19 as Build
+from build

@@ -1,0 +1,3 @@
+# just a comment
+RUN echo no base
+CMD ["true"]

@@ -1,0 +1,2 @@
+FROM node:15-alpine
+CMD ["node"]

@@ -1,0 +1,2 @@
+FROM $MISSING AS a
+FROM alpine:${ALSO_MISSING}

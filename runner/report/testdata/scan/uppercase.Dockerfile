@@ -1,0 +1,2 @@
+FROM Ubuntu:18.04 AS build
+FROM alpine:3.19
