@@ -1,0 +1,88 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/template"
+)
+
+// loadFlags are the flags every command that reads a task file shares.
+type loadFlags struct {
+	file        string
+	values      []string
+	set         []string
+	setSecret   []string
+	secrets     []string
+	secretFiles []string
+	aliases     []string
+	env         []string
+	network     string
+	workdir     string
+	lenient     bool
+	run         template.RunOptions
+}
+
+func (f *loadFlags) register(fs *pflag.FlagSet, withFile bool) {
+	if withFile {
+		fs.StringVarP(&f.file, "file", "f", "acb.yaml", "task file (- for stdin)")
+	}
+	fs.StringArrayVar(&f.values, "values", nil, "YAML values file (repeatable; later files win)")
+	fs.StringArrayVar(&f.set, "set", nil, "template value key=value (repeatable; a.b=c sets a nested key)")
+	fs.StringArrayVar(&f.setSecret, "set-secret", nil, "secret template value key=value, read as .Values.key and masked")
+	fs.StringArrayVar(&f.secrets, "secret", nil, "offline value of a task secret id=value")
+	fs.StringArrayVar(&f.secretFiles, "secret-file", nil, "file of offline task secrets (YAML map or KEY=VALUE lines)")
+	fs.StringArrayVar(&f.aliases, "alias", nil, "override a predefined alias name=value, e.g. bash=local/bash:1")
+	fs.StringArrayVar(&f.env, "env", nil, "default environment KEY=VALUE for every step")
+	fs.StringVar(&f.network, "network", "", "use this existing network as every step's default")
+	fs.StringVar(&f.workdir, "working-directory", "", "default working directory when the task sets none")
+	fs.BoolVar(&f.lenient, "lenient", false, "accept unknown and duplicate keys with a warning, as ACR does")
+	fs.StringVar(&f.run.ID, "id", "", "run id (.Run.ID, $ID)")
+	fs.StringVarP(&f.run.Registry, "registry", "r", "", "the run's registry login server (.Run.Registry, $Registry)")
+	fs.StringVarP(&f.run.Commit, "commit", "c", "", "commit (.Run.Commit)")
+	fs.StringVar(&f.run.Branch, "branch", "", "branch (.Run.Branch)")
+	fs.StringVar(&f.run.Repository, "repository", "", "repository (.Run.Repository)")
+	fs.StringVar(&f.run.TriggeredBy, "triggered-by", "", "trigger (.Run.TriggeredBy)")
+	fs.StringVar(&f.run.GitTag, "git-tag", "", "git tag (.Run.GitTag)")
+	fs.StringVar(&f.run.OSVersion, "os-version", "", "OS version (.Run.OSVersion)")
+	fs.StringVar(&f.run.TaskName, "name", "", "task name (.Run.TaskName)")
+}
+
+// options turns the flags into runner.LoadOptions for one file.
+func (f *loadFlags) options(file string) (runner.LoadOptions, error) {
+	secrets := map[string]string{}
+	for _, path := range f.secretFiles {
+		m, err := readSecretFile(path)
+		if err != nil {
+			return runner.LoadOptions{}, asInput(err)
+		}
+		for k, v := range m {
+			secrets[k] = v
+		}
+	}
+	for _, kv := range f.secrets {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || k == "" {
+			return runner.LoadOptions{}, asInput(fmt.Errorf("--secret %s: expected id=value", k))
+		}
+		secrets[k] = v
+	}
+	return runner.LoadOptions{
+		File:             file,
+		Stdin:            os.Stdin,
+		ValuesFiles:      f.values,
+		Set:              f.set,
+		SetSecrets:       f.setSecret,
+		Secrets:          secrets,
+		Run:              f.run,
+		Aliases:          f.aliases,
+		Lenient:          f.lenient,
+		Network:          f.network,
+		WorkingDirectory: f.workdir,
+		DefaultEnv:       f.env,
+	}, nil
+}

@@ -1,0 +1,308 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/internal/diag"
+	"github.com/acb-dev/acb/template"
+)
+
+// SecretPlaceholder is what an unresolved secret renders as when
+// LoadOptions.AllowUnresolvedSecrets is set (acb render and validate).
+const SecretPlaceholder = "***"
+
+// SecretResolver resolves task secrets (the secrets: list) to their values,
+// for example from Azure Key Vault. It returns every value it could resolve
+// and an error listing every one it could not.
+type SecretResolver interface {
+	ResolveSecrets(ctx context.Context, secrets []*graph.Secret) (map[string]string, error)
+}
+
+// LoadOptions configure how a task file is read, rendered, parsed and graphed.
+type LoadOptions struct {
+	// File is the task file path; "-" reads Stdin.
+	File string
+	// Stdin is read when File is "-".
+	Stdin io.Reader
+	// ValuesFiles are YAML values files, merged in order.
+	ValuesFiles []string
+	// Set are --set key=value entries; they win over ValuesFiles.
+	Set []string
+	// SetSecrets are --set-secret key=value entries: readable as
+	// .Values.key, and masked in all output.
+	SetSecrets []string
+	// Secrets are offline values for task secrets by id (--secret id=value);
+	// they win over Resolver.
+	Secrets map[string]string
+	// Resolver resolves task secrets not given in Secrets; nil means none.
+	Resolver SecretResolver
+	// AllowUnresolvedSecrets renders unresolved secrets as SecretPlaceholder
+	// instead of failing (for render and validate).
+	AllowUnresolvedSecrets bool
+	// Run are the run variables (.Run); Date is taken from Now.
+	Run template.RunOptions
+	// Now is the run's start time; zero means time.Now().
+	Now time.Time
+	// Aliases override predefined aliases (--alias name=value).
+	Aliases []string
+	// Env is what the Sprig env function reads; nil means empty.
+	Env map[string]string
+	// Lenient accepts unknown and duplicate keys with a warning.
+	Lenient bool
+	// Network, WorkingDirectory and DefaultEnv are the CLI's task defaults
+	// (--network, --working-directory, --env).
+	Network          string
+	WorkingDirectory string
+	DefaultEnv       []string
+	// HTTPClient fetches alias src URLs; nil means a default client.
+	HTTPClient *http.Client
+}
+
+// Loaded is a task ready to run: rendered, parsed, validated and graphed.
+type Loaded struct {
+	File     string
+	Document *template.Document
+	Rendered string // the rendered YAML, with real secret values
+	Data     template.Data
+	Task     *graph.Task
+	DAG      *graph.DAG
+	// SecretValues lists every secret value the render used, for masking.
+	SecretValues []string
+	// Warnings collects accepted oddities with positions.
+	Warnings diag.List
+}
+
+// Load runs the front end: read the file, aliases, render (with a secrets
+// pre-pass), parse YAML, validate, apply image aliases, and build the DAG.
+// Errors with task input are diag.List or diag.Diagnostic values.
+func Load(ctx context.Context, opts LoadOptions) (*Loaded, error) {
+	name, src, err := readTask(opts)
+	if err != nil {
+		return nil, err
+	}
+	return LoadBytes(ctx, name, src, opts)
+}
+
+// LoadBytes is Load on a task already in memory; name is used in messages
+// and anchors relative alias src paths.
+func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (*Loaded, error) {
+	values, secretValues, err := loadValues(opts)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	data := template.Data{
+		Run:     template.NewRun(opts.Run, now),
+		Values:  values,
+		Secrets: map[string]string{},
+	}
+	aliases := map[string]string{}
+	for _, kv := range opts.Aliases {
+		if err := template.SetAlias(aliases, kv); err != nil {
+			return nil, fmt.Errorf("--alias %q: %w", kv, err)
+		}
+	}
+	renderOpts := template.RenderOptions{Env: opts.Env}
+	doc, err := template.Expand(ctx, name, src, data, template.Options{
+		Render:     renderOpts,
+		Aliases:    aliases,
+		HTTPClient: opts.HTTPClient,
+	})
+	if err != nil {
+		return nil, err
+	}
+
+	secrets, err := resolveTaskSecrets(ctx, doc, data, renderOpts, opts)
+	if err != nil {
+		return nil, err
+	}
+	data.Secrets = secrets
+	for _, v := range secrets {
+		if v != SecretPlaceholder {
+			secretValues = append(secretValues, v)
+		}
+	}
+
+	rendered, err := doc.Render(ctx, data, renderOpts)
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(rendered.Text) == "" && strings.TrimSpace(doc.Text) != "" && len(bytes.TrimSpace(src)) > 0 {
+		// An all-comment file renders empty and is a valid empty task; a
+		// template that renders to nothing is almost certainly a mistake.
+		if strings.Contains(doc.Text, "{{") {
+			return nil, diag.Errorf(diag.Position{File: name}, "", "the task rendered to an empty document")
+		}
+	}
+	task, err := graph.Parse([]byte(rendered.Text), graph.ParseOptions{
+		File:             name,
+		Lenient:          opts.Lenient,
+		LineMap:          rendered.OrigLine,
+		Network:          opts.Network,
+		WorkingDirectory: opts.WorkingDirectory,
+		Env:              opts.DefaultEnv,
+	})
+	if err != nil {
+		return nil, err
+	}
+	if doc.AliasesEnabled && len(doc.Aliases) > 0 {
+		table, err := template.RenderAliases(ctx, doc.Aliases, data, renderOpts)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range task.Steps {
+			if s.Type == graph.CmdStep {
+				s.Cmd = template.ExpandImageAlias(s.Cmd, table)
+			}
+		}
+	}
+	dag, err := graph.NewDAG(task)
+	if err != nil {
+		return nil, err
+	}
+	return &Loaded{
+		File:         name,
+		Document:     doc,
+		Rendered:     rendered.Text,
+		Data:         data,
+		Task:         task,
+		DAG:          dag,
+		SecretValues: secretValues,
+		Warnings:     task.Warnings,
+	}, nil
+}
+
+func readTask(opts LoadOptions) (string, []byte, error) {
+	if opts.File == "-" {
+		if opts.Stdin == nil {
+			return "", nil, errors.New("task file - (stdin) given but no input is attached")
+		}
+		b, err := io.ReadAll(opts.Stdin)
+		if err != nil {
+			return "", nil, fmt.Errorf("read task from stdin: %w", err)
+		}
+		return "<stdin>", b, nil
+	}
+	b, err := os.ReadFile(opts.File)
+	if err != nil {
+		return "", nil, fmt.Errorf("read task file: %w", err)
+	}
+	return opts.File, b, nil
+}
+
+// loadValues merges the values files and --set entries; --set-secret
+// entries are set too and their values returned for masking.
+func loadValues(opts LoadOptions) (map[string]any, []string, error) {
+	values := map[string]any{}
+	for _, path := range opts.ValuesFiles {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, nil, fmt.Errorf("read values file: %w", err)
+		}
+		v, err := template.LoadValues(f, path)
+		f.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+		values = template.MergeValues(values, v)
+	}
+	for _, kv := range opts.Set {
+		if err := template.SetValue(values, kv); err != nil {
+			return nil, nil, fmt.Errorf("--set %q: %w", kv, err)
+		}
+	}
+	var secretValues []string
+	for _, kv := range opts.SetSecrets {
+		if err := template.SetValue(values, kv); err != nil {
+			// Never echo the entry: it holds a secret.
+			key, _, _ := strings.Cut(kv, "=")
+			return nil, nil, fmt.Errorf("--set-secret %s: %w", key, errors.Unwrap(err))
+		}
+		if _, v, ok := strings.Cut(kv, "="); ok && v != "" {
+			secretValues = append(secretValues, v)
+		}
+	}
+	return values, secretValues, nil
+}
+
+// resolveTaskSecrets runs the secrets pre-pass: render with empty secrets,
+// read the secrets: list, and resolve each id from the offline values or the
+// resolver. Every unresolved secret is listed in one error.
+func resolveTaskSecrets(ctx context.Context, doc *template.Document, data template.Data, renderOpts template.RenderOptions, opts LoadOptions) (map[string]string, error) {
+	out := map[string]string{}
+	if !strings.Contains(doc.Text, "secrets") {
+		return out, nil
+	}
+	pre, err := doc.Render(ctx, data, renderOpts)
+	if err != nil {
+		return nil, err
+	}
+	list, err := graph.ParseSecrets([]byte(pre.Text), doc.File)
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return out, nil
+	}
+	var pending []*graph.Secret
+	for _, s := range list {
+		if v, ok := opts.Secrets[s.ID]; ok {
+			out[s.ID] = v
+			continue
+		}
+		pending = append(pending, s)
+	}
+	var resolveErr error
+	if len(pending) > 0 && opts.Resolver != nil {
+		got, err := opts.Resolver.ResolveSecrets(ctx, pending)
+		resolveErr = err
+		for id, v := range got {
+			out[id] = v
+		}
+	}
+	var missing []string
+	for _, s := range pending {
+		if _, ok := out[s.ID]; ok {
+			continue
+		}
+		if opts.AllowUnresolvedSecrets {
+			out[s.ID] = SecretPlaceholder
+			continue
+		}
+		missing = append(missing, fmt.Sprintf("%s (%s)", s.ID, s.Pos))
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		msg := fmt.Sprintf("unresolved secrets: %s", strings.Join(missing, ", "))
+		if opts.Resolver == nil {
+			msg += "; give them with --secret id=value or --secret-file, or allow Key Vault lookups"
+		}
+		if resolveErr != nil {
+			return nil, fmt.Errorf("%s: %w", msg, resolveErr)
+		}
+		return nil, errors.New(msg)
+	}
+	return out, nil
+}
+
+// TaskDir returns the directory a task file's relative paths resolve from.
+func TaskDir(file string) string {
+	if file == "-" || file == "" {
+		return "."
+	}
+	return filepath.Dir(file)
+}
