@@ -77,6 +77,9 @@ type Loaded struct {
 	Data     template.Data
 	Task     *graph.Task
 	DAG      *graph.DAG
+	// ImageAliases is the rendered alias table applied to the first token of
+	// cmd steps (nil when aliases are off).
+	ImageAliases map[string]string
 	// SecretValues lists every secret value the render used, for masking.
 	SecretValues []string
 	// Warnings collects accepted oddities with positions.
@@ -157,10 +160,11 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 		Env:              opts.DefaultEnv,
 	})
 	if err != nil {
-		return nil, err
+		return nil, withEmptyRunHints(err, name, data.Run, doc.Text)
 	}
+	var table map[string]string
 	if doc.AliasesEnabled && len(doc.Aliases) > 0 {
-		table, err := template.RenderAliases(ctx, doc.Aliases, data, renderOpts)
+		table, err = template.RenderAliases(ctx, doc.Aliases, data, renderOpts)
 		if err != nil {
 			return nil, err
 		}
@@ -181,6 +185,7 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 		Data:         data,
 		Task:         task,
 		DAG:          dag,
+		ImageAliases: table,
 		SecretValues: secretValues,
 		Warnings:     task.Warnings,
 	}, nil
@@ -297,6 +302,27 @@ func resolveTaskSecrets(ctx context.Context, doc *template.Document, data templa
 		return nil, errors.New(msg)
 	}
 	return out, nil
+}
+
+// withEmptyRunHints adds a note to YAML errors when run variables the task
+// uses rendered empty: "-t {{.Run.Registry}}/x:{{.Run.ID}}" becomes
+// "-t /x:", which YAML reads as a mapping.
+func withEmptyRunHints(err error, file string, run template.Run, text string) error {
+	var list diag.List
+	if !errors.As(err, &list) {
+		return err
+	}
+	var empty []string
+	for _, v := range []struct{ name, value string }{{"Registry", run.Registry}, {"ID", run.ID}, {"Commit", run.Commit}, {"Branch", run.Branch}} {
+		if v.value == "" && strings.Contains(text, ".Run."+v.name) {
+			empty = append(empty, ".Run."+v.name)
+		}
+	}
+	if len(empty) == 0 {
+		return err
+	}
+	note := diag.Warnf(diag.Position{File: file}, "", "%s rendered empty (give --registry, --id, --commit or --branch); empty values can break the YAML", strings.Join(empty, ", "))
+	return append(list, note)
 }
 
 // TaskDir returns the directory a task file's relative paths resolve from.

@@ -43,7 +43,10 @@ func asInfra(err error) error {
 func exitCode(err error) int {
 	var in *inputError
 	var inf *infraError
+	var silent *silentError
 	switch {
+	case errors.As(err, &silent):
+		return silent.code
 	case errors.As(err, &in):
 		return exitInput
 	case errors.As(err, &inf):
@@ -58,3 +61,8 @@ func exitCode(err error) int {
 func formatError(err error) string {
 	return strings.ReplaceAll(err.Error(), context.DeadlineExceeded.Error(), "timed out")
 }
+
+// silentError carries an exit code for a failure already reported on stdout.
+type silentError struct{ code int }
+
+func (e *silentError) Error() string { return "" }

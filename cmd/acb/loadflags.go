@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"io"
 	"strings"
 
 	"github.com/spf13/pflag"
@@ -25,6 +25,7 @@ type loadFlags struct {
 	workdir     string
 	lenient     bool
 	run         template.RunOptions
+	stdin       io.Reader // the command's input, for -f -
 }
 
 func (f *loadFlags) register(fs *pflag.FlagSet, withFile bool) {
@@ -71,14 +72,19 @@ func (f *loadFlags) options(file string) (runner.LoadOptions, error) {
 		}
 		secrets[k] = v
 	}
+	run := f.run
+	if run.ID == "" {
+		// ACR always has a run id; so does every acb run.
+		run.ID = runner.NewRunID()
+	}
 	return runner.LoadOptions{
 		File:             file,
-		Stdin:            os.Stdin,
+		Stdin:            f.stdin,
 		ValuesFiles:      f.values,
 		Set:              f.set,
 		SetSecrets:       f.setSecret,
 		Secrets:          secrets,
-		Run:              f.run,
+		Run:              run,
 		Aliases:          f.aliases,
 		Lenient:          f.lenient,
 		Network:          f.network,

@@ -20,6 +20,9 @@ prints what ACR would print: the same log lines and dependency report.`,
 	}
 	root.AddCommand(
 		newVersionCommand(),
+		newRenderCommand(),
+		newValidateCommand(),
+		newGraphCommand(),
 		newRegistryCommand(),
 	)
 	return root

@@ -1,0 +1,116 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errOut)
+	return out.String(), errOut.String(), code
+}
+
+func TestValidateReportsEveryProblemWithLines(t *testing.T) {
+	out, _, code := runCLI(t, "validate", "testdata/bad.yaml")
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d; output:\n%s", code, exitFailed, out)
+	}
+	for _, want := range []string{
+		"testdata/bad.yaml:5:", "step a:", // retries: -1
+		"testdata/bad.yaml:7:", "step b:", `did you mean "cmd"`,
+		"testdata/bad.yaml:10:", "step c:", "zzz",
+		"testdata/bad.yaml: invalid",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+func TestValidateJSON(t *testing.T) {
+	out, _, code := runCLI(t, "validate", "--output", "json", "testdata/bad.yaml", "../../examples/hello/acb.yaml")
+	if code != exitFailed {
+		t.Fatalf("exit %d", code)
+	}
+	var res []fileResult
+	if err := json.Unmarshal([]byte(out), &res); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if len(res) != 2 || res[0].Valid || !res[1].Valid {
+		t.Fatalf("verdicts: %+v", res)
+	}
+	if len(res[0].Problems) < 3 || res[0].Problems[0].Line == 0 {
+		t.Fatalf("problems: %+v", res[0].Problems)
+	}
+}
+
+func TestValidateValidExitsZero(t *testing.T) {
+	out, _, code := runCLI(t, "validate", "../../examples/hello/acb.yaml", "--set", "REGISTRY1=a.io", "--set", "REGISTRY2=b.io")
+	if code != exitOK {
+		t.Fatalf("exit %d:\n%s", code, out)
+	}
+}
+
+func TestRenderMasksSecrets(t *testing.T) {
+	args := []string{"render", "-f", "testdata/secret.yaml", "--secret", "pw=hunter2-pass", "--set-secret", "token=tok-123456", "--id", "cf1"}
+	out, errOut, code := runCLI(t, args...)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Contains(out, "hunter2-pass") || strings.Contains(out, "tok-123456") {
+		t.Fatalf("secret in output:\n%s", out)
+	}
+	if !strings.Contains(out, "mcr.microsoft.com/acr/bash:") || !strings.Contains(out, "*** ***") {
+		t.Fatalf("render output:\n%s", out)
+	}
+	out, _, _ = runCLI(t, append(args, "--show-secrets")...)
+	if !strings.Contains(out, "hunter2-pass tok-123456") {
+		t.Fatalf("--show-secrets output:\n%s", out)
+	}
+}
+
+func TestRenderUnresolvedSecretIsPlaceholder(t *testing.T) {
+	out, errOut, code := runCLI(t, "render", "-f", "testdata/secret.yaml", "--show-secrets")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "echo ***") {
+		t.Fatalf("render output:\n%s", out)
+	}
+}
+
+func TestRenderBadTemplateIsInputError(t *testing.T) {
+	_, errOut, code := runCLI(t, "render", "-f", "-", "--id", "x")
+	if code != exitOK { // empty stdin: an empty task renders empty
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	_, errOut, code = runCLI(t, "render", "-f", "testdata/missing.yaml")
+	if code != exitInput || !strings.Contains(errOut, "missing.yaml") {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+}
+
+func TestGraphFormats(t *testing.T) {
+	for format, want := range map[string]string{"text": "wave 0", "dot": "digraph", "mermaid": "flowchart"} {
+		out, errOut, code := runCLI(t, "graph", "-f", "../../examples/hello/acb.yaml", "--format", format, "--set", "REGISTRY1=a.io")
+		if code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("%s: exit %d, stderr %s, output:\n%s", format, code, errOut, out)
+		}
+	}
+	_, _, code := runCLI(t, "graph", "-f", "../../examples/hello/acb.yaml", "--format", "png")
+	if code != exitInput {
+		t.Errorf("bad format: exit %d", code)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	out, _, code := runCLI(t, "version")
+	if code != exitOK || !strings.Contains(out, "Version:") {
+		t.Fatalf("exit %d: %s", code, out)
+	}
+}

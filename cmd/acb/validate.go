@@ -1,0 +1,138 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/spf13/cobra"
+
+	"github.com/acb-dev/acb/internal/diag"
+	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/secrets"
+)
+
+// problem is one diagnostic in validate's JSON output.
+type problem struct {
+	File     string `json:"file"`
+	Line     int    `json:"line,omitempty"`
+	Column   int    `json:"column,omitempty"`
+	Severity string `json:"severity"`
+	Step     string `json:"step,omitempty"`
+	Message  string `json:"message"`
+}
+
+// fileResult is one file's verdict in validate's JSON output.
+type fileResult struct {
+	File     string    `json:"file"`
+	Valid    bool      `json:"valid"`
+	Steps    int       `json:"steps"`
+	Problems []problem `json:"problems"`
+}
+
+func newValidateCommand() *cobra.Command {
+	var lf loadFlags
+	var output string
+	cmd := &cobra.Command{
+		Use:   "validate FILE...",
+		Short: "Check task files and report every problem with its line",
+		Long: `validate loads each file like acb run (aliases, templates, YAML, the
+step rules and the DAG) and reports every problem found, each with
+file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.`,
+		Example: `  acb validate acb.yaml
+  acb validate --set REGISTRY1=r.example.com tasks/*.yaml
+  acb validate --output json acb.yaml`,
+		Args: cobra.MinimumNArgs(1),
+		RunE: func(cmd *cobra.Command, files []string) error {
+			if output != "text" && output != "json" {
+				return asInput(fmt.Errorf("--output %q: expected text or json", output))
+			}
+			var results []fileResult
+			invalid := 0
+			for _, file := range files {
+				opts, err := lf.options(file)
+				if err != nil {
+					return err
+				}
+				opts.AllowUnresolvedSecrets = true
+				res := validateOne(cmd, file, opts)
+				if !res.Valid {
+					invalid++
+				}
+				results = append(results, res)
+			}
+			if output == "json" {
+				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(results); err != nil {
+					return err
+				}
+			} else {
+				printValidation(cmd.OutOrStdout(), results)
+			}
+			if invalid > 0 {
+				return &silentError{code: exitFailed}
+			}
+			return nil
+		},
+	}
+	lf.register(cmd.Flags(), false)
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
+}
+
+func validateOne(cmd *cobra.Command, file string, opts runner.LoadOptions) fileResult {
+	res := fileResult{File: file, Problems: []problem{}}
+	loaded, err := runner.Load(cmd.Context(), opts)
+	var masker *secrets.Masker
+	if loaded != nil {
+		masker = secrets.NewMasker(loaded.SecretValues...)
+		res.Steps = len(loaded.Task.Steps)
+		for _, d := range loaded.Warnings {
+			res.Problems = append(res.Problems, toProblem(file, d, masker))
+		}
+	}
+	if err == nil {
+		res.Valid = true
+		return res
+	}
+	var list diag.List
+	var one diag.Diagnostic
+	switch {
+	case errors.As(err, &list):
+		for _, d := range list {
+			res.Problems = append(res.Problems, toProblem(file, d, masker))
+		}
+	case errors.As(err, &one):
+		res.Problems = append(res.Problems, toProblem(file, one, masker))
+	default:
+		res.Problems = append(res.Problems, problem{File: file, Severity: "error", Message: err.Error()})
+	}
+	return res
+}
+
+func toProblem(file string, d diag.Diagnostic, m *secrets.Masker) problem {
+	f := d.Pos.File
+	if f == "" {
+		f = file
+	}
+	return problem{File: f, Line: d.Pos.Line, Column: d.Pos.Col, Severity: d.Severity.String(), Step: d.StepID, Message: m.String(d.Msg)}
+}
+
+func printValidation(w io.Writer, results []fileResult) {
+	for _, r := range results {
+		for _, p := range r.Problems {
+			d := diag.Diagnostic{Pos: diag.Position{File: p.File, Line: p.Line, Col: p.Column}, StepID: p.Step, Msg: p.Message}
+			if p.Severity == "warning" {
+				d.Severity = diag.Warning
+			}
+			fmt.Fprintln(w, d.Error())
+		}
+		if r.Valid {
+			fmt.Fprintf(w, "%s: valid (%d steps)\n", r.File, r.Steps)
+		} else {
+			fmt.Fprintf(w, "%s: invalid\n", r.File)
+		}
+	}
+}

@@ -1,0 +1,221 @@
+package docker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+
+	"github.com/acb-dev/acb/runner/engine"
+)
+
+// outputDrainTimeout bounds how long RunContainer waits for the attached
+// output stream to finish after the container stopped because its context
+// was cancelled.
+const outputDrainTimeout = 5 * time.Second
+
+// RunContainer creates the container, attaches to its output, registers a
+// wait for its next exit, starts it and returns its exit code once the
+// process exited and all output was written to out. That is four API round
+// trips (three when out has no writer: the attach is skipped), with no
+// polling and no inspect.
+//
+// When ctx is cancelled the container is stopped (SIGTERM, then SIGKILL after
+// StopGrace) on a context detached from ctx, and the returned error wraps
+// ctx.Err(). The container is not removed unless spec.AutoRemove is set.
+func (e *Engine) RunContainer(ctx context.Context, spec engine.ContainerSpec, out engine.Streams) (int, error) {
+	opts, err := createOptions(spec)
+	if err != nil {
+		return -1, err
+	}
+	label := containerLabel(spec)
+	created, err := e.cli.ContainerCreate(ctx, opts)
+	if err != nil {
+		return -1, fmt.Errorf("create container %s: %w", label, mapErr(err))
+	}
+	id := created.ID
+
+	var (
+		streamDone chan error
+		attached   client.ContainerAttachResult
+	)
+	if out.Stdout != nil || out.Stderr != nil {
+		attached, err = e.cli.ContainerAttach(ctx, id, client.ContainerAttachOptions{
+			Stream: true, Stdout: true, Stderr: true,
+		})
+		if err != nil {
+			return -1, e.interrupted(ctx, id, fmt.Errorf("attach to container %s: %w", label, mapErr(err)))
+		}
+		defer attached.Close()
+		streamDone = make(chan error, 1)
+		go func() { streamDone <- copyOutput(attached.Reader, out, spec.TTY) }()
+	}
+
+	// The wait is registered before the start so a fast exit cannot be
+	// missed. It runs on a context detached from ctx so the exit of a
+	// container stopped after cancellation is still collected.
+	waitCtx, cancelWait := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancelWait()
+	cond := container.WaitConditionNextExit
+	if spec.AutoRemove {
+		// Return only once the name is free again.
+		cond = container.WaitConditionRemoved
+	}
+	wait := e.cli.ContainerWait(waitCtx, id, client.ContainerWaitOptions{Condition: cond})
+
+	if _, err := e.cli.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
+		return -1, e.interrupted(ctx, id, fmt.Errorf("start container %s: %w", label, mapErr(err)))
+	}
+
+	select {
+	case res := <-wait.Result:
+		if streamDone != nil {
+			if err := <-streamDone; err != nil && ctx.Err() == nil {
+				return int(res.StatusCode), fmt.Errorf("container %s output: %w", label, err)
+			}
+		}
+		if res.Error != nil && res.Error.Message != "" {
+			return int(res.StatusCode), fmt.Errorf("wait for container %s: %s", label, res.Error.Message)
+		}
+		return int(res.StatusCode), nil
+	case err := <-wait.Error:
+		return -1, e.interrupted(ctx, id, fmt.Errorf("wait for container %s: %w", label, mapErr(err)))
+	case <-ctx.Done():
+	}
+
+	e.stop(ctx, id)
+	code := -1
+	select {
+	case res := <-wait.Result:
+		code = int(res.StatusCode)
+	case <-wait.Error:
+	case <-time.After(cleanupTimeout):
+	}
+	if streamDone != nil {
+		select {
+		case <-streamDone:
+		case <-time.After(outputDrainTimeout):
+			attached.Close()
+		}
+	}
+	return code, fmt.Errorf("container %s stopped: %w", label, ctx.Err())
+}
+
+// StartContainer creates and starts a container without waiting for it and
+// returns its id. If the start fails the created container's id is returned
+// with the error, so the caller can remove it.
+func (e *Engine) StartContainer(ctx context.Context, spec engine.ContainerSpec) (string, error) {
+	opts, err := createOptions(spec)
+	if err != nil {
+		return "", err
+	}
+	label := containerLabel(spec)
+	created, err := e.cli.ContainerCreate(ctx, opts)
+	if err != nil {
+		return "", fmt.Errorf("create container %s: %w", label, mapErr(err))
+	}
+	if _, err := e.cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
+		return created.ID, e.interrupted(ctx, created.ID, fmt.Errorf("start container %s: %w", label, mapErr(err)))
+	}
+	return created.ID, nil
+}
+
+// RemoveContainer force-removes a container by name or id, with its
+// anonymous volumes. A removal already in progress (auto-remove) counts as
+// success; a missing container returns an error wrapping engine.ErrNotFound.
+func (e *Engine) RemoveContainer(ctx context.Context, nameOrID string) error {
+	_, err := e.cli.ContainerRemove(ctx, nameOrID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	if err == nil {
+		return nil
+	}
+	if cerrdefs.IsConflict(err) && strings.Contains(err.Error(), "already in progress") {
+		return nil
+	}
+	return fmt.Errorf("remove container %s: %w", nameOrID, mapErr(err))
+}
+
+// ContainerExists reports whether a container with that exact name exists.
+func (e *Engine) ContainerExists(ctx context.Context, name string) (bool, error) {
+	res, err := e.cli.ContainerInspect(ctx, name, client.ContainerInspectOptions{})
+	if err != nil {
+		if cerrdefs.IsNotFound(err) {
+			return false, nil
+		}
+		return false, fmt.Errorf("inspect container %s: %w", name, err)
+	}
+	// Inspect also resolves id prefixes; only an exact name or id counts.
+	return strings.TrimPrefix(res.Container.Name, "/") == name || res.Container.ID == name, nil
+}
+
+// interrupted stops the container when ctx was cancelled during a call and
+// returns err wrapping ctx.Err() in that case; otherwise it returns err.
+func (e *Engine) interrupted(ctx context.Context, id string, err error) error {
+	if ctx.Err() == nil {
+		return err
+	}
+	e.stop(ctx, id)
+	return fmt.Errorf("%w: %w", ctx.Err(), err)
+}
+
+// stop stops a container on a context detached from the (cancelled) ctx:
+// the stop signal, StopGrace, then SIGKILL.
+func (e *Engine) stop(ctx context.Context, id string) {
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if e.StopGrace <= 0 {
+		_, _ = e.cli.ContainerKill(sctx, id, client.ContainerKillOptions{Signal: "KILL"})
+		return
+	}
+	secs := int((e.StopGrace + time.Second - 1) / time.Second)
+	_, _ = e.cli.ContainerStop(sctx, id, client.ContainerStopOptions{Timeout: &secs})
+}
+
+// copyOutput writes an attached stream to out: raw for a TTY, otherwise
+// demultiplexed into stdout and stderr. After a writer fails, its output is
+// discarded but the stream is still drained, so the container never blocks
+// on a full pipe; the first write error is returned.
+func copyOutput(r io.Reader, out engine.Streams, tty bool) error {
+	stdout, stderr := &latchWriter{w: out.Stdout}, &latchWriter{w: out.Stderr}
+	var err error
+	if tty {
+		_, err = io.Copy(stdout, r)
+	} else {
+		_, err = stdcopy.StdCopy(stdout, stderr, r)
+	}
+	if errors.Is(err, io.EOF) {
+		err = nil
+	}
+	return errors.Join(err, stdout.err, stderr.err)
+}
+
+// latchWriter writes to w until the first error, then discards. A nil w
+// discards.
+type latchWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (l *latchWriter) Write(p []byte) (int, error) {
+	if l.w == nil || l.err != nil {
+		return len(p), nil
+	}
+	if _, err := l.w.Write(p); err != nil {
+		l.err = err
+	}
+	return len(p), nil
+}
+
+// containerLabel names a container in error messages.
+func containerLabel(spec engine.ContainerSpec) string {
+	if spec.Name != "" {
+		return spec.Name
+	}
+	return "(" + spec.Image + ")"
+}

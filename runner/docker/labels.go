@@ -1,0 +1,55 @@
+package docker
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/moby/moby/client"
+)
+
+// Objects names engine objects: containers (by name), networks and volumes.
+type Objects struct {
+	Containers []string
+	Networks   []string
+	Volumes    []string
+}
+
+// Empty reports whether o names no object.
+func (o Objects) Empty() bool {
+	return len(o.Containers) == 0 && len(o.Networks) == 0 && len(o.Volumes) == 0
+}
+
+// ListLabeled lists the containers (running or not), networks and volumes
+// carrying the label key=value, e.g. engine.LabelRun=<run id>, so a run's
+// leftovers can be found and cleaned up.
+func (e *Engine) ListLabeled(ctx context.Context, key, value string) (Objects, error) {
+	f := func() client.Filters { return client.Filters{}.Add("label", key+"="+value) }
+	var o Objects
+	cs, err := e.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: f()})
+	if err != nil {
+		return o, fmt.Errorf("list containers: %w", err)
+	}
+	for _, c := range cs.Items {
+		name := c.ID
+		if len(c.Names) > 0 {
+			name = strings.TrimPrefix(c.Names[0], "/")
+		}
+		o.Containers = append(o.Containers, name)
+	}
+	ns, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: f()})
+	if err != nil {
+		return o, fmt.Errorf("list networks: %w", err)
+	}
+	for _, n := range ns.Items {
+		o.Networks = append(o.Networks, n.Name)
+	}
+	vs, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: f()})
+	if err != nil {
+		return o, fmt.Errorf("list volumes: %w", err)
+	}
+	for _, v := range vs.Items {
+		o.Volumes = append(o.Volumes, v.Name)
+	}
+	return o, nil
+}
