@@ -23,6 +23,7 @@ prints what ACR would print: the same log lines and dependency report.`,
 		newRenderCommand(),
 		newValidateCommand(),
 		newGraphCommand(),
+		newRunCommand(),
 		newRegistryCommand(),
 	)
 	return root

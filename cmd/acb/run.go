@@ -1,0 +1,323 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/acb-dev/acb/auth"
+	"github.com/acb-dev/acb/internal/diag"
+	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/docker"
+	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/secrets"
+)
+
+// runFlags are acb run's own flags, besides the shared load flags.
+type runFlags struct {
+	timeout          time.Duration
+	parallelism      int
+	pull             string
+	imageMap         []string
+	dryRun           bool
+	logFormat        string
+	prefix           string
+	uniqueNames      bool
+	allowHostShell   bool
+	credentials      []string
+	registryIdentity string
+	offline          bool
+	reportFile       string
+}
+
+func newRunCommand() *cobra.Command {
+	var lf loadFlags
+	var rf runFlags
+	cmd := &cobra.Command{
+		Use:   "run [CONTEXT]",
+		Short: "Run a task on the local Docker engine, as ACR Tasks would",
+		Long: `run executes a task file on the Docker engine (DOCKER_HOST or the local
+socket): it copies CONTEXT into a run volume acb_vol_<uuid> mounted at
+/workspace, creates acb_default_network, runs each build, push and cmd step in
+a container named by its id as the when dependencies allow, and removes
+everything it created when the run ends, fails, times out or is interrupted.
+
+CONTEXT is a local directory (default "."), a git URL
+(https://host/repo.git#ref:subdir, file://..., a local repository), a tar or
+tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
+		Example: `  acb run -f acb.yaml examples/hello --set REGISTRY1=127.0.0.1:5000 --set REGISTRY2=127.0.0.1:5001
+  acb run -f task.yaml /dev/null --image-map mcr.microsoft.com/hello-world=local/hello
+  acb run -f task.yaml . --alias bash=acbtest/busybox:1 --dry-run
+  acb run -f task.yaml . --credential server=127.0.0.1:5000,username=u,password-env=REG_PASSWORD`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			lf.stdin = cmd.InOrStdin()
+			contextArg := "."
+			if len(args) == 1 {
+				contextArg = args[0]
+			}
+			return runTask(cmd.Context(), cmd, &lf, &rf, contextArg)
+		},
+	}
+	lf.register(cmd.Flags(), true)
+	f := cmd.Flags()
+	f.DurationVar(&rf.timeout, "timeout", time.Hour, "bound for the whole run, as ACR's run timeout (0 = none)")
+	f.IntVar(&rf.parallelism, "parallelism", 0, "at most this many steps at once (0 = no limit, as on ACR)")
+	f.StringVar(&rf.pull, "pull", runner.PullMissing, "image pull policy for cmd steps: missing, always or never")
+	f.StringArrayVar(&rf.imageMap, "image-map", nil, "rewrite an image reference FROM=TO before use (repeatable)")
+	f.BoolVar(&rf.dryRun, "dry-run", false, "print the plan and touch no engine")
+	f.StringVar(&rf.logFormat, "log-format", runner.LogText, "log format: text (ACR's lines) or json")
+	f.StringVar(&rf.prefix, "prefix", runner.PrefixAuto, "prefix step output with its step id: auto, always or never")
+	f.BoolVar(&rf.uniqueNames, "unique-names", false, "suffix container and network names with the run id so runs can share an engine")
+	f.BoolVar(&rf.allowHostShell, "allow-host-shell", false, "run cmd steps that need a shell (pipes, &&, redirections) through the host's /bin/sh and docker CLI")
+	f.StringArrayVar(&rf.credentials, "credential", nil, "registry credential: JSON (as acr-builder) or server=R,identity=[system]|<client id> | server=R,username=U,password=P|password-env=VAR|password-stdin")
+	f.StringVar(&rf.registryIdentity, "registry-identity", "", "log in to --registry with this identity: [system] or a client id")
+	f.BoolVar(&rf.offline, "offline", false, "forbid network lookups of secrets: every task secret must come from --secret or --secret-file")
+	f.StringVar(&rf.reportFile, "report-file", "", "write the dependency report as JSON (acr-builder's schema) to this file")
+	return cmd
+}
+
+func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlags, contextArg string) error {
+	stderr, stdout := cmd.ErrOrStderr(), cmd.OutOrStdout()
+	if err := rf.check(); err != nil {
+		return asInput(err)
+	}
+	imageMap, err := parseImageMap(rf.imageMap)
+	if err != nil {
+		return asInput(err)
+	}
+	src, err := runner.PrepareContext(ctx, contextArg)
+	if err != nil {
+		return classify(err)
+	}
+	defer src.Cleanup()
+
+	opts, err := lf.options(lf.file)
+	if err != nil {
+		return err
+	}
+	if opts.Run.Commit == "" {
+		opts.Run.Commit = src.Commit
+	}
+	if opts.Run.Branch == "" {
+		opts.Run.Branch = src.Branch
+	}
+	if src.SubDir != "" && opts.WorkingDirectory == "" {
+		opts.WorkingDirectory = src.SubDir
+	}
+	masker := secrets.NewMasker()
+	name, body, err := readRunTask(src, lf)
+	if err != nil {
+		return asInput(err)
+	}
+	loaded, err := runner.LoadBytes(ctx, name, body, opts)
+	if err != nil {
+		return asInput(maskErr(masker, err))
+	}
+	masker.Add(loaded.SecretValues...)
+	for _, w := range loaded.Warnings {
+		fmt.Fprintln(stderr, masker.String(w.Error()))
+	}
+
+	creds, err := parseCredentials(rf, lf.run.Registry, cmd.InOrStdin())
+	if err != nil {
+		return asInput(err)
+	}
+	var logins *auth.Logins
+	if len(creds) > 0 {
+		logins, err = auth.Resolve(ctx, creds, auth.ResolveOptions{OnSecret: func(s string) { masker.Add(s) }})
+		if err != nil {
+			return asInfra(maskErr(masker, err))
+		}
+		masker.Add(logins.Secrets()...)
+	}
+	auths, err := engineAuths(ctx, logins)
+	if err != nil {
+		return asInfra(maskErr(masker, err))
+	}
+
+	runOpts := runner.Options{
+		RunID:          loaded.Data.Run.ID,
+		Source:         src,
+		Log:            stderr,
+		Out:            stdout,
+		LogFormat:      rf.logFormat,
+		Prefix:         rf.prefix,
+		Masker:         masker,
+		Parallelism:    rf.parallelism,
+		Timeout:        rf.timeout,
+		Pull:           rf.pull,
+		ImageMap:       imageMap,
+		UniqueNames:    rf.uniqueNames,
+		AllowHostShell: rf.allowHostShell,
+		DryRun:         rf.dryRun,
+		Auths:          auths,
+		Keychain:       userKeychain,
+	}
+	var eng engine.Engine
+	if !rf.dryRun {
+		dockerEngine, err := docker.New(ctx)
+		if err != nil {
+			return asInfra(err)
+		}
+		defer dockerEngine.Close()
+		eng = dockerEngine
+	}
+	res, runErr := runner.Run(ctx, loaded.Task, eng, runOpts)
+	if !rf.dryRun {
+		fmt.Fprintln(stderr)
+		fmt.Fprintln(stderr, masker.String(runner.FinalLine(res, runErr)))
+	}
+	if runErr != nil {
+		return &silentError{code: exitCodeOf(runErr)}
+	}
+	return nil
+}
+
+func (rf *runFlags) check() error {
+	switch rf.pull {
+	case runner.PullMissing, runner.PullAlways, runner.PullNever:
+	default:
+		return fmt.Errorf("--pull %q: expected missing, always or never", rf.pull)
+	}
+	switch rf.logFormat {
+	case runner.LogText, runner.LogJSON:
+	default:
+		return fmt.Errorf("--log-format %q: expected text or json", rf.logFormat)
+	}
+	switch rf.prefix {
+	case runner.PrefixAuto, runner.PrefixAlways, runner.PrefixNever:
+	default:
+		return fmt.Errorf("--prefix %q: expected auto, always or never", rf.prefix)
+	}
+	if rf.parallelism < 0 {
+		return fmt.Errorf("--parallelism %d: must be 0 (no limit) or more", rf.parallelism)
+	}
+	if rf.timeout < 0 {
+		return fmt.Errorf("--timeout %s: must not be negative", rf.timeout)
+	}
+	return nil
+}
+
+// readRunTask reads -f relative to the source context, or stdin for -f -.
+func readRunTask(src *runner.Source, lf *loadFlags) (string, []byte, error) {
+	if lf.file == "-" {
+		b, err := io.ReadAll(lf.stdin)
+		if err != nil {
+			return "", nil, fmt.Errorf("read task from stdin: %w", err)
+		}
+		return "<stdin>", b, nil
+	}
+	return src.TaskFile(lf.file)
+}
+
+func parseImageMap(entries []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, e := range entries {
+		from, to, ok := strings.Cut(e, "=")
+		if !ok || from == "" || to == "" {
+			return nil, fmt.Errorf("--image-map %q: expected FROM=TO", e)
+		}
+		out[from] = to
+	}
+	return out, nil
+}
+
+func parseCredentials(rf *runFlags, registry string, stdin io.Reader) ([]*auth.Credential, error) {
+	var creds []*auth.Credential
+	for _, s := range rf.credentials {
+		c, err := auth.ParseCredential(s)
+		if err != nil {
+			return nil, fmt.Errorf("--credential: %w", err)
+		}
+		creds = append(creds, c)
+	}
+	if rf.registryIdentity != "" {
+		if registry == "" {
+			return nil, errors.New("--registry-identity needs --registry")
+		}
+		c, err := auth.NewIdentityCredential(registry, rf.registryIdentity)
+		if err != nil {
+			return nil, fmt.Errorf("--registry-identity: %w", err)
+		}
+		creds = append(creds, c)
+	}
+	if err := auth.ApplyStdinPassword(creds, stdin); err != nil {
+		return nil, err
+	}
+	return creds, nil
+}
+
+// engineAuths turns resolved logins into the engine's per-registry auths.
+func engineAuths(ctx context.Context, logins *auth.Logins) (map[string]engine.RegistryAuth, error) {
+	out := map[string]engine.RegistryAuth{}
+	if logins == nil {
+		return out, nil
+	}
+	for _, r := range logins.Registries() {
+		b, ok, err := logins.Auth(ctx, r)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out[r] = engine.RegistryAuth{Username: b.Username, Password: b.Password, ServerAddress: r}
+		}
+	}
+	return out, nil
+}
+
+// userKeychain reads the user's Docker config and credential helpers for
+// registries the run has no credential for.
+func userKeychain(registry string) (*engine.RegistryAuth, error) {
+	b, ok, err := auth.UserKeychain(registry)
+	if err != nil || !ok {
+		return nil, err
+	}
+	return &engine.RegistryAuth{Username: b.Username, Password: b.Password, ServerAddress: registry}, nil
+}
+
+// classify maps runner errors to exit codes.
+func classify(err error) error {
+	switch {
+	case errors.Is(err, runner.ErrInput):
+		return asInput(err)
+	case errors.Is(err, runner.ErrEngine):
+		return asInfra(err)
+	}
+	return err
+}
+
+func exitCodeOf(err error) int {
+	var step *runner.StepError
+	switch {
+	case errors.As(err, &step):
+		return exitFailed
+	case errors.Is(err, runner.ErrInput):
+		return exitInput
+	case errors.Is(err, runner.ErrEngine):
+		return exitInfra
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return exitFailed
+	}
+	return exitInfra
+}
+
+// maskErr hides secret values in an error's text, keeping diagnostics
+// structured.
+func maskErr(m *secrets.Masker, err error) error {
+	var list diag.List
+	if errors.As(err, &list) {
+		out := make(diag.List, len(list))
+		for i, d := range list {
+			d.Msg = m.String(d.Msg)
+			out[i] = d
+		}
+		return out
+	}
+	return errors.New(m.String(err.Error()))
+}

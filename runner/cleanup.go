@@ -1,0 +1,50 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/acb-dev/acb/runner/engine"
+)
+
+// cleanupTimeout bounds the whole clean-up and each removal after a step.
+const cleanupTimeout = 2 * time.Minute
+
+// cleanup removes what the run created — step containers not yet removed,
+// detached containers (kept ones excepted), networks, the run and home
+// volumes and the secret volumes — on a context that ignores the run's
+// cancellation. Failures are logged, never swallowed silently.
+func (r *run) cleanup(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	r.mu.Lock()
+	containers := append([]string(nil), r.madeContainers...)
+	networks := append([]string(nil), r.madeNetworks...)
+	volumes := append([]string(nil), r.madeVolumes...)
+	kept := append([]string(nil), r.kept...)
+	r.mu.Unlock()
+
+	for _, name := range containers {
+		if err := r.eng.RemoveContainer(ctx, name); err != nil && !errors.Is(err, engine.ErrNotFound) {
+			r.c.errorf("", evCleanup, "Failed to remove container: %s, err: %v", name, err)
+		}
+	}
+	if len(kept) > 0 {
+		r.c.logf("", evCleanup, "Keeping containers: %s", strings.Join(kept, ", "))
+		// The kept containers mount the volumes: keep those too.
+		r.c.logf("", evCleanup, "Keeping volumes used by kept containers: %s", strings.Join(volumes, ", "))
+		volumes = nil
+	}
+	for i := len(networks) - 1; i >= 0; i-- {
+		if err := r.eng.RemoveNetwork(ctx, networks[i]); err != nil && !errors.Is(err, engine.ErrNotFound) {
+			r.c.errorf("", evCleanup, "Failed to delete network: %s, err: %v", networks[i], err)
+		}
+	}
+	for _, v := range volumes {
+		if err := r.eng.RemoveVolume(ctx, v); err != nil && !errors.Is(err, engine.ErrNotFound) {
+			r.c.errorf("", evCleanup, "Failed to remove volume: %s, err: %v", v, err)
+		}
+	}
+}

@@ -1,0 +1,107 @@
+package runner
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/args"
+	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/secrets"
+)
+
+// Pull policies for Options.Pull.
+const (
+	// PullMissing pulls an image only when the engine does not have it.
+	PullMissing = "missing"
+	// PullAlways pulls every image before running it.
+	PullAlways = "always"
+	// PullNever never pulls; a missing image fails the step.
+	PullNever = "never"
+)
+
+// Prefix modes for Options.Prefix.
+const (
+	// PrefixAuto prefixes output lines with "<step> | " only when steps
+	// may run in parallel.
+	PrefixAuto = "auto"
+	// PrefixAlways always prefixes output lines.
+	PrefixAlways = "always"
+	// PrefixNever never prefixes output lines (acr-builder's output).
+	PrefixNever = "never"
+)
+
+// Log formats for Options.LogFormat.
+const (
+	// LogText is acr-builder's "YYYY/MM/DD HH:MM:SS msg" format.
+	LogText = "text"
+	// LogJSON writes one JSON object per event and per output line.
+	LogJSON = "json"
+)
+
+// Options configures one Run. The zero value runs with unlimited
+// parallelism, no run timeout, the "missing" pull policy, text logs and
+// output discarded.
+type Options struct {
+	// RunID identifies the run: it labels every engine object (dev.acb.run)
+	// and appears in FinalLine. Empty means a generated id.
+	RunID string
+	// Source is the prepared source context (see PrepareContext); nil
+	// means none: the run volume starts empty.
+	Source *Source
+
+	// Log receives acr-builder's log lines (stderr in the CLI). Nil discards.
+	Log io.Writer
+	// Out receives step output (stdout in the CLI). Nil discards.
+	Out io.Writer
+	// LogFormat is LogText (default when empty) or LogJSON.
+	LogFormat string
+	// Prefix is PrefixAuto (default when empty), PrefixAlways or
+	// PrefixNever; it only applies to text output.
+	Prefix string
+	// Masker hides secret values in every log and output line; nil
+	// masks nothing.
+	Masker *secrets.Masker
+
+	// Parallelism bounds how many steps run at once; 0 means unlimited.
+	Parallelism int
+	// Timeout bounds the whole run, set-up and clean-up excluded; 0 means
+	// none.
+	Timeout time.Duration
+	// Pull is the pull policy for cmd images: PullMissing (default when
+	// empty), PullAlways or PullNever. A step's pull: true always pulls.
+	Pull string
+	// ImageMap rewrites images acb runs or pulls (not FROM lines of
+	// builds): a key matches a whole reference exactly, or a repository
+	// prefix at a path boundary ("mcr.microsoft.com/hello-world" →
+	// "local/hello" turns "mcr.microsoft.com/hello-world:1" into
+	// "local/hello:1"). The longest matching key wins.
+	ImageMap map[string]string
+	// UniqueNames names step containers "<id>-<run id prefix>" instead of
+	// the bare step id, so concurrent runs on one engine do not collide.
+	// The step id stays a DNS alias on the run network.
+	UniqueNames bool
+	// AllowHostShell lets cmd steps that need a shell (pipes, redirections,
+	// command substitution) run as /bin/sh -c "docker run ..." on the host,
+	// as acr-builder does. It needs the docker CLI on PATH.
+	AllowHostShell bool
+	// DryRun prints the plan and touches no engine; the engine may be nil.
+	DryRun bool
+
+	// Auths are the run's registry logins, keyed by registry host. They are
+	// written to the run's own Docker config (never the user's) and used for
+	// pushes and pulls.
+	Auths map[string]engine.RegistryAuth
+	// Keychain resolves credentials for registries not in Auths (pushes and
+	// pulls). Nil means anonymous.
+	Keychain func(registry string) (*engine.RegistryAuth, error)
+
+	// Scan is called for every build step between "Scanning for
+	// dependencies..." and "Successfully scanned dependencies"; an error
+	// fails the step. Nil just logs the two lines.
+	Scan func(ctx context.Context, step *graph.Step, build *args.Build, dockerfile []byte) error
+	// AfterSuccess is called after each "Step ID: X marked as successful"
+	// line of a successful run, in file order; an error fails the run.
+	AfterSuccess func(ctx context.Context, step *graph.Step, res *StepResult) error
+}

@@ -1,0 +1,272 @@
+package runner
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/engine"
+)
+
+// run is the state of one Run call. The scheduler goroutine owns results
+// and the dependency counters; step goroutines write only their own
+// StepResult, handed back over a channel. mu guards the clean-up lists,
+// which step goroutines append to.
+type run struct {
+	task *graph.Task
+	eng  engine.Engine
+	opts *Options
+	c    *console
+
+	runID string
+	uid   string // uuid shared by the run's volumes
+	short string // run id prefix for unique names
+
+	vol      string            // run volume, mounted at /workspace
+	home     string            // home volume, mounted at /acb/home
+	secrets  map[string]string // task volume name → engine volume
+	networks map[string]string // task network name → engine network name
+
+	steps   []*graph.Step
+	byID    map[string]*graph.Step
+	deps    map[string][]string
+	results map[string]*StepResult
+
+	mu             sync.Mutex
+	madeVolumes    []string
+	madeNetworks   []string
+	madeContainers []string // removed at the end (detached, failed-to-remove)
+	kept           []string
+	warned         map[string]bool
+}
+
+// Run executes task on eng: it sets up the run volume, networks, Docker
+// configuration and secret volumes, runs the steps as a DAG, prints the
+// summary and removes everything it created, on every exit path. It
+// returns a Result (never nil) and, when the run fails, an error: a
+// *StepError when a step failed, an ErrInput-wrapped error for unusable
+// input, or an ErrEngine-wrapped one when the engine failed outside a
+// step. With opts.DryRun it prints the plan and touches no engine.
+func Run(ctx context.Context, task *graph.Task, eng engine.Engine, opts Options) (*Result, error) {
+	start := time.Now()
+	r, err := newRun(task, eng, &opts)
+	res := &Result{RunID: opts.RunID}
+	if err != nil {
+		return res, err
+	}
+	res.RunID = r.runID
+	for _, s := range r.steps {
+		res.Steps = append(res.Steps, r.results[s.ID])
+	}
+	if opts.DryRun {
+		r.dryRun()
+		res.Succeeded = true
+		return res, nil
+	}
+	if eng == nil {
+		return res, inputErr("no engine")
+	}
+	runCtx := ctx
+	if opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		runCtx, cancel = context.WithTimeout(ctx, opts.Timeout)
+		defer cancel()
+	}
+	err = r.execute(runCtx)
+	r.cleanup(ctx)
+	res.Kept = r.kept
+	res.Elapsed = time.Since(start)
+	res.Succeeded = err == nil
+	return res, err
+}
+
+// execute sets up, schedules and summarises; clean-up is the caller's.
+func (r *run) execute(ctx context.Context) error {
+	if err := r.setup(ctx); err != nil {
+		return err
+	}
+	if err := r.schedule(ctx); err != nil {
+		return err
+	}
+	return r.summary(ctx)
+}
+
+func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
+	if task == nil {
+		return nil, inputErr("no task")
+	}
+	switch opts.Pull {
+	case "", PullMissing, PullAlways, PullNever:
+	default:
+		return nil, inputErr("pull policy %q: want missing, always or never", opts.Pull)
+	}
+	switch opts.Prefix {
+	case "", PrefixAuto, PrefixAlways, PrefixNever:
+	default:
+		return nil, inputErr("prefix %q: want auto, always or never", opts.Prefix)
+	}
+	switch opts.LogFormat {
+	case "", LogText, LogJSON:
+	default:
+		return nil, inputErr("log format %q: want text or json", opts.LogFormat)
+	}
+	if opts.Parallelism < 0 {
+		return nil, inputErr("parallelism %d: want 0 (unlimited) or more", opts.Parallelism)
+	}
+	uid := uuid.NewString()
+	r := &run{
+		task:     task,
+		eng:      eng,
+		opts:     opts,
+		runID:    opts.RunID,
+		uid:      uid,
+		secrets:  map[string]string{},
+		networks: map[string]string{},
+		steps:    task.Steps,
+		byID:     map[string]*graph.Step{},
+		results:  map[string]*StepResult{},
+		warned:   map[string]bool{},
+	}
+	if r.runID == "" {
+		r.runID = strings.ReplaceAll(uid, "-", "")[:10]
+	}
+	r.short = shortID(r.runID)
+	r.vol = "acb_vol_" + uid
+	r.home = "acb_home_" + uid
+	for _, s := range task.Steps {
+		r.byID[s.ID] = s
+		r.results[s.ID] = &StepResult{ID: s.ID, Type: s.Type, Status: StepSkipped}
+	}
+	deps, err := dependencies(task)
+	if err != nil {
+		return nil, inputErr("%v", err)
+	}
+	r.deps = deps
+	for _, v := range task.Volumes {
+		r.secrets[v.Name] = "acb_secret_" + v.Name + "_" + uid
+	}
+	for _, n := range task.Networks {
+		name := n.Name
+		if opts.UniqueNames && !n.SkipCreation {
+			name += "_" + r.short
+		}
+		r.networks[n.Name] = name
+	}
+	r.c = newConsole(opts, r.prefixOutput())
+	return r, nil
+}
+
+// shortID reduces a run id to what goes into unique names: the id itself
+// when it is at most 8 lower-case letters and digits, otherwise the first
+// 8 hex digits of its SHA-256 (long ids often share a prefix).
+func shortID(id string) string {
+	ok := id != "" && len(id) <= 8
+	for _, c := range id {
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+			ok = false
+		}
+	}
+	if ok {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return hex.EncodeToString(sum[:4])
+}
+
+// prefixOutput decides whether text output lines get "<step> | ".
+func (r *run) prefixOutput() bool {
+	switch r.opts.Prefix {
+	case PrefixAlways:
+		return true
+	case PrefixNever:
+		return false
+	}
+	if r.opts.Parallelism == 1 {
+		return false
+	}
+	return mayOverlap(r.steps, r.deps)
+}
+
+// mayOverlap reports whether two steps of the task can run at once: true
+// unless the dependencies form a single chain in file order. A detached
+// step counts as running alongside what follows it.
+func mayOverlap(steps []*graph.Step, deps map[string][]string) bool {
+	for i, s := range steps {
+		d := deps[s.ID]
+		if i == 0 {
+			if len(d) != 0 {
+				return true
+			}
+			continue
+		}
+		if len(d) != 1 || d[0] != steps[i-1].ID {
+			return true
+		}
+	}
+	for _, s := range steps {
+		if s.Detach {
+			return true
+		}
+	}
+	return false
+}
+
+// containerName is the step container's name.
+func (r *run) containerName(s *graph.Step) string {
+	if r.opts.UniqueNames {
+		return s.ID + "-" + r.short
+	}
+	return s.ID
+}
+
+// network maps a step's network to the engine's network name.
+func (r *run) network(name string) string {
+	if n, ok := r.networks[name]; ok {
+		return n
+	}
+	return name
+}
+
+// labels are set on everything the run creates.
+func (r *run) labels() map[string]string {
+	return map[string]string{engine.LabelRun: r.runID}
+}
+
+// track records an engine object for clean-up.
+func (r *run) trackContainer(name string) {
+	r.mu.Lock()
+	r.madeContainers = append(r.madeContainers, name)
+	r.mu.Unlock()
+}
+
+// warnOnce logs a warning once per key.
+func (r *run) warnOnce(key, step, format string, a ...any) {
+	r.mu.Lock()
+	seen := r.warned[key]
+	r.warned[key] = true
+	r.mu.Unlock()
+	if !seen {
+		r.c.warnf(step, format, a...)
+	}
+}
+
+// summary prints acr-builder's per-step lines and runs AfterSuccess.
+func (r *run) summary(ctx context.Context) error {
+	for _, s := range r.steps {
+		res := r.results[s.ID]
+		r.c.logf(s.ID, evSummary, "Step ID: %s marked as %s (elapsed time in seconds: %f)", s.ID, res.Status, res.Elapsed.Seconds())
+		if r.opts.AfterSuccess != nil {
+			if err := r.opts.AfterSuccess(ctx, s, res); err != nil {
+				return fmt.Errorf("step ID: %s: %w", s.ID, err)
+			}
+		}
+	}
+	return nil
+}

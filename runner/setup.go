@@ -1,0 +1,200 @@
+package runner
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+	"time"
+
+	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/engine"
+)
+
+// HomeDir is where the run's home volume (with .docker/config.json) is
+// mounted in every step container; HOME points there.
+const HomeDir = "/acb/home"
+
+// setup creates the run volume (filled with the source), the networks, the
+// home volume with the Docker configuration, and the secret volumes.
+func (r *run) setup(ctx context.Context) error {
+	if err := r.createVolume(ctx, r.vol); err != nil {
+		return err
+	}
+	r.c.logf("", evSetup, "Using %s as the home volume", r.vol)
+	if src := r.opts.Source; src.hasContent() {
+		rc, err := openSource(src)
+		if err != nil {
+			return err
+		}
+		err = r.eng.CopyToVolume(ctx, r.vol, rc)
+		rc.Close()
+		if err != nil {
+			return engineErr("copying the source context into "+r.vol, err)
+		}
+	}
+	for _, n := range r.task.Networks {
+		name := r.network(n.Name)
+		if n.SkipCreation {
+			r.c.logf("", evSetup, "Skip creating network: %s", name)
+			continue
+		}
+		r.c.logf("", evSetup, "Creating Docker network: %s, driver: '%s'", name, n.Driver)
+		err := r.eng.CreateNetwork(ctx, engine.NetworkSpec{Name: name, Driver: n.Driver, IPv6: n.IPv6, Labels: r.labels()})
+		if err != nil {
+			if errors.Is(err, engine.ErrConflict) {
+				return engineErr("creating network "+name, fmt.Errorf("%w (another run on this engine? use --unique-names)", err))
+			}
+			return engineErr("creating network "+name, err)
+		}
+		r.mu.Lock()
+		r.madeNetworks = append(r.madeNetworks, name)
+		r.mu.Unlock()
+		r.c.logf("", evSetup, "Successfully set up Docker network: %s", name)
+	}
+	r.c.logf("", evSetup, "Setting up Docker configuration...")
+	if err := r.createVolume(ctx, r.home); err != nil {
+		return err
+	}
+	cfg, err := dockerConfigTar(r.opts.Auths)
+	if err != nil {
+		return err
+	}
+	if err := r.eng.CopyToVolume(ctx, r.home, bytes.NewReader(cfg)); err != nil {
+		return engineErr("writing the Docker configuration", err)
+	}
+	r.c.logf("", evSetup, "Successfully set up Docker configuration")
+	for _, reg := range sortedKeys(r.opts.Auths) {
+		r.c.logf("", evSetup, "Logging in to registry: %s", reg)
+		r.c.logf("", evSetup, "Successfully logged into %s", reg)
+	}
+	for _, v := range r.task.Volumes {
+		if err := r.secretVolume(ctx, v); err != nil {
+			return err
+		}
+		r.c.logf("", evSetup, "Volume source %s successfully created", v.Name)
+	}
+	return nil
+}
+
+func (r *run) createVolume(ctx context.Context, name string) error {
+	if err := r.eng.CreateVolume(ctx, name, r.labels()); err != nil {
+		return engineErr("creating volume "+name, err)
+	}
+	r.mu.Lock()
+	r.madeVolumes = append(r.madeVolumes, name)
+	r.mu.Unlock()
+	return nil
+}
+
+// secretVolume creates a task volume and fills it with its decoded files,
+// mode 0400, byte for byte.
+func (r *run) secretVolume(ctx context.Context, v *graph.Volume) error {
+	files := map[string][]byte{}
+	for name, b64 := range v.Secret {
+		data, err := base64.StdEncoding.DecodeString(b64)
+		if err != nil {
+			return inputErr("volume %s: secret %s: not valid base64: %v", v.Name, name, err)
+		}
+		files[name] = data
+	}
+	tb, err := tarFiles(files, 0o400)
+	if err != nil {
+		return err
+	}
+	name := r.secrets[v.Name]
+	if err := r.createVolume(ctx, name); err != nil {
+		return err
+	}
+	if err := r.eng.CopyToVolume(ctx, name, bytes.NewReader(tb)); err != nil {
+		return engineErr("filling volume "+name, err)
+	}
+	return nil
+}
+
+// dockerConfig is the subset of ~/.docker/config.json acb writes.
+type dockerConfig struct {
+	Auths       map[string]dockerAuth `json:"auths"`
+	HTTPHeaders map[string]string     `json:"HttpHeaders,omitempty"`
+}
+
+type dockerAuth struct {
+	Auth          string `json:"auth,omitempty"`
+	IdentityToken string `json:"identitytoken,omitempty"`
+}
+
+// dockerConfigJSON renders the run's Docker configuration.
+func dockerConfigJSON(auths map[string]engine.RegistryAuth) ([]byte, error) {
+	cfg := dockerConfig{Auths: map[string]dockerAuth{}, HTTPHeaders: map[string]string{"X-Meta-Source-Client": "acb"}}
+	for reg, a := range auths {
+		da := dockerAuth{IdentityToken: a.IdentityToken}
+		if a.Username != "" || a.Password != "" {
+			da.Auth = base64.StdEncoding.EncodeToString([]byte(a.Username + ":" + a.Password))
+		}
+		cfg.Auths[reg] = da
+	}
+	b, err := json.MarshalIndent(cfg, "", "\t")
+	if err != nil {
+		return nil, fmt.Errorf("docker configuration: %w", err)
+	}
+	return append(b, '\n'), nil
+}
+
+// dockerConfigTar is a tar holding .docker/config.json. The file is 0644
+// as acr-builder's is, so steps running as another user can read it; the
+// volume is private to the run.
+func dockerConfigTar(auths map[string]engine.RegistryAuth) ([]byte, error) {
+	cfg, err := dockerConfigJSON(auths)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	now := time.Now()
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: ".docker/", Mode: 0o755, ModTime: now}); err != nil {
+		return nil, err
+	}
+	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: ".docker/config.json", Mode: 0o644, Size: int64(len(cfg)), ModTime: now}); err != nil {
+		return nil, err
+	}
+	if _, err := tw.Write(cfg); err != nil {
+		return nil, err
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// tarFiles builds an in-memory tar of small files with one mode.
+func tarFiles(files map[string][]byte, mode int64) ([]byte, error) {
+	var buf bytes.Buffer
+	tw := tar.NewWriter(&buf)
+	now := time.Now()
+	for _, name := range sortedKeys(files) {
+		data := files[name]
+		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: name, Mode: mode, Size: int64(len(data)), ModTime: now}); err != nil {
+			return nil, fmt.Errorf("secret file %s: %w", name, err)
+		}
+		if _, err := tw.Write(data); err != nil {
+			return nil, err
+		}
+	}
+	if err := tw.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

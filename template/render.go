@@ -1,0 +1,336 @@
+package template
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+	"text/template"
+	"text/template/parse"
+
+	"github.com/Masterminds/sprig/v3"
+
+	"github.com/acb-dev/acb/internal/diag"
+)
+
+// DefaultMaxOutput is the rendered-size limit used when
+// RenderOptions.MaxOutput is zero.
+const DefaultMaxOutput = 64 << 20
+
+const (
+	// tplName is the internal template name; errors are rewritten to the
+	// file name and original positions.
+	tplName = "acb-task"
+	// printFunc is appended to every printing action so that a missing
+	// value prints as "" instead of "<no value>".
+	printFunc = "_acbPrint"
+	// tickFunc is called on every range iteration to honour cancellation.
+	tickFunc = "_acbTick"
+)
+
+// RenderOptions configure a render.
+type RenderOptions struct {
+	// Env is what the Sprig env and expandenv functions read; nil means an
+	// empty environment. The process environment is never read.
+	Env map[string]string
+	// MaxOutput limits the rendered size in bytes (DefaultMaxOutput if 0).
+	MaxOutput int
+}
+
+// Rendered is the result of a render.
+type Rendered struct {
+	// Text is the rendered text.
+	Text string
+
+	out   lineIndex  // lines of Text
+	trace offsetMap  // Text offset -> template text offset
+	src   *sourceMap // template text offset -> original position
+}
+
+// OrigLine maps a 1-based line of Text to the line of the original file it
+// came from (for lines printed by a template action: the action's line).
+// Lines out of range are clamped.
+func (r *Rendered) OrigLine(n int) int { return r.OrigPos(n, 0).Line }
+
+// OrigPos maps a 1-based line and byte column of Text (col 0 = unknown) to a
+// position in the original file.
+func (r *Rendered) OrigPos(line, col int) diag.Position {
+	p := r.src.pos(r.trace.src(r.out.offset(line, col)))
+	if col == 0 {
+		p.Col = 0
+	}
+	return p
+}
+
+// root is the template's dot.
+type root struct {
+	Run     Run
+	Build   build
+	Values  map[string]any
+	Secrets map[string]string
+}
+
+// ValuesJSON is .ValuesJSON, computed only when a template uses it, so that
+// values JSON cannot encode (NaN) fail only the templates that need it.
+func (r *root) ValuesJSON() (string, error) { return ValuesJSON(r.Values) }
+
+// RunJSON is .RunJSON.
+func (r *root) RunJSON() (string, error) { return RunJSON(r.Run) }
+
+// build is the legacy .Build namespace.
+type build struct{ ID string }
+
+// Render renders text, the content of the file called name, as a Go
+// text/template with the Sprig functions (see the package documentation).
+// Errors are diag.Diagnostic values positioned in text.
+func Render(ctx context.Context, name, text string, data Data, opts RenderOptions) (*Rendered, error) {
+	return render(ctx, identityMap(name, text), text, data, opts)
+}
+
+func render(ctx context.Context, sm *sourceMap, text string, data Data, opts RenderOptions) (*Rendered, error) {
+	dot := newRoot(data)
+	limit := opts.MaxOutput
+	if limit <= 0 {
+		limit = DefaultMaxOutput
+	}
+	t, err := template.New(tplName).Option("missingkey=zero").Funcs(funcMap(ctx, opts.Env, limit)).Parse(text)
+	if err != nil {
+		return nil, templateError(sm, err)
+	}
+	idx := instrument(t)
+	w := &traceWriter{texts: idx, limit: limit}
+	w.buf.Grow(min(len(text)+len(text)/4, limit))
+	if err := execute(t, w, dot); err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("render %s: %w", sm.file, context.Cause(ctx))
+		}
+		if w.err != nil {
+			return nil, fmt.Errorf("render %s: %w", sm.file, w.err)
+		}
+		return nil, templateError(sm, err)
+	}
+	out := w.buf.String()
+	return &Rendered{Text: out, out: newLineIndex(out), trace: w.trace, src: sm}, nil
+}
+
+func execute(t *template.Template, w *traceWriter, dot *root) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("template rendering panicked: %v", r)
+		}
+	}()
+	return t.Execute(w, dot)
+}
+
+func newRoot(data Data) *root {
+	values := data.Values
+	if values == nil {
+		values = map[string]any{}
+	}
+	secrets := data.Secrets
+	if secrets == nil {
+		secrets = map[string]string{}
+	}
+	return &root{Run: data.Run, Build: build{ID: data.Run.ID}, Values: values, Secrets: secrets}
+}
+
+// funcMap is Sprig's text function map with acb's replacements. It is built
+// per render: env reads the given map, the tick honours ctx and the
+// size-driven functions respect limit.
+func funcMap(ctx context.Context, env map[string]string, limit int) template.FuncMap {
+	fm := sprig.TxtFuncMap()
+	guardFuncs(fm, limit)
+	fm["env"] = func(k string) string { return env[k] }
+	fm["expandenv"] = func(s string) string { return os.Expand(s, func(k string) string { return env[k] }) }
+	fm["b64enc"] = b64enc
+	fm[printFunc] = func(v any) any {
+		if v == nil {
+			return ""
+		}
+		return v
+	}
+	fm[tickFunc] = func() (string, error) { return "", ctx.Err() }
+	return fm
+}
+
+// b64enc encodes strings and byte slices as is and anything else as its
+// fmt %v text; nil gives "".
+func b64enc(v any) string {
+	switch t := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return base64.StdEncoding.EncodeToString([]byte(t))
+	case []byte:
+		return base64.StdEncoding.EncodeToString(t)
+	default:
+		return base64.StdEncoding.EncodeToString([]byte(fmt.Sprint(t)))
+	}
+}
+
+// instrument rewrites the parsed templates: every printing action gets the
+// print function appended, every range body starts with a cancellation tick.
+// It returns the address of each text node's bytes mapped to the node's
+// offset, which the trace writer uses to recognise verbatim text.
+func instrument(t *template.Template) map[*byte]int {
+	idx := map[*byte]int{}
+	seen := map[*parse.Tree]bool{}
+	var walk func(tr *parse.Tree, n parse.Node)
+	walkList := func(tr *parse.Tree, l *parse.ListNode) {
+		if l == nil {
+			return
+		}
+		for _, c := range l.Nodes {
+			walk(tr, c)
+		}
+	}
+	walk = func(tr *parse.Tree, n parse.Node) {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			if len(n.Text) > 0 {
+				idx[&n.Text[0]] = int(n.Pos)
+			}
+		case *parse.ActionNode:
+			if n.Pipe != nil && len(n.Pipe.Decl) == 0 {
+				id := parse.NewIdentifier(printFunc).SetTree(tr).SetPos(n.Pos)
+				n.Pipe.Cmds = append(n.Pipe.Cmds, &parse.CommandNode{
+					NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{id},
+				})
+			}
+		case *parse.IfNode:
+			walkList(tr, n.List)
+			walkList(tr, n.ElseList)
+		case *parse.WithNode:
+			walkList(tr, n.List)
+			walkList(tr, n.ElseList)
+		case *parse.RangeNode:
+			walkList(tr, n.List)
+			walkList(tr, n.ElseList)
+			if n.List != nil {
+				id := parse.NewIdentifier(tickFunc).SetTree(tr).SetPos(n.Pos)
+				tick := &parse.ActionNode{NodeType: parse.NodeAction, Pos: n.Pos, Line: n.Line,
+					Pipe: &parse.PipeNode{NodeType: parse.NodePipe, Pos: n.Pos, Line: n.Line,
+						Cmds: []*parse.CommandNode{{NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{id}}}}}
+				n.List.Nodes = append([]parse.Node{tick}, n.List.Nodes...)
+			}
+		case *parse.ListNode:
+			walkList(tr, n)
+		}
+	}
+	for _, tt := range t.Templates() {
+		if tt.Tree != nil && !seen[tt.Tree] {
+			seen[tt.Tree] = true
+			walkList(tt.Tree, tt.Tree.Root)
+		}
+	}
+	return idx
+}
+
+// ErrOutputLimit is wrapped by the error of a render that exceeds its size
+// limit (RenderOptions.MaxOutput).
+var ErrOutputLimit = errors.New("rendered output exceeds the size limit")
+
+// traceWriter collects the rendered output and records where each write
+// came from.
+type traceWriter struct {
+	buf   bytes.Buffer
+	texts map[*byte]int
+	trace offsetMap
+	next  int // template offset just after the last text node written
+	limit int
+	err   error
+}
+
+func (w *traceWriter) Write(p []byte) (int, error) {
+	if len(p) == 0 {
+		return 0, nil
+	}
+	if w.buf.Len()+len(p) > w.limit {
+		w.err = fmt.Errorf("%w (%d bytes)", ErrOutputLimit, w.limit)
+		return 0, w.err
+	}
+	if pos, ok := w.texts[&p[0]]; ok {
+		w.trace.add(w.buf.Len(), pos, true)
+		w.next = pos + len(p)
+	} else {
+		w.trace.add(w.buf.Len(), w.next, false)
+	}
+	return w.buf.Write(p)
+}
+
+// templateError turns a text/template error into a diagnostic positioned in
+// the original file. text/template only reports positions inside its
+// messages ("template: NAME:LINE[:COL]: ..."), so they are parsed from
+// there; every other "NAME:LINE" reference in the message is rewritten too.
+func templateError(sm *sourceMap, err error) error {
+	msg := err.Error()
+	pos := diag.Position{File: sm.file}
+	prefix := "template: " + tplName + ":"
+	if rest, ok := strings.CutPrefix(msg, prefix); ok {
+		line, col, n := parseLineCol(rest)
+		if n > 0 && strings.HasPrefix(rest[n:], ": ") {
+			pos = sm.linePos(line, col)
+			msg = rest[n+2:]
+		}
+	} else {
+		msg = strings.TrimPrefix(msg, "template: ")
+	}
+	msg = strings.Replace(msg, `executing "`+tplName+`" at `, "error at ", 1)
+	msg = rewriteRefs(sm, msg)
+	return diag.Errorf(pos, "", "template: %s", msg)
+}
+
+// parseLineCol parses "LINE" or "LINE:COL" (text/template's COL is a 0-based
+// byte offset) at the start of s and returns the 1-based line and column
+// (0 when absent) and the length consumed.
+func parseLineCol(s string) (line, col, n int) {
+	d := digits(s)
+	if d == 0 {
+		return 0, 0, 0
+	}
+	line, _ = strconv.Atoi(s[:d])
+	n = d
+	if n < len(s) && s[n] == ':' {
+		if d2 := digits(s[n+1:]); d2 > 0 {
+			c, _ := strconv.Atoi(s[n+1 : n+1+d2])
+			col = c + 1
+			n += 1 + d2
+		}
+	}
+	return line, col, n
+}
+
+func digits(s string) int {
+	i := 0
+	for i < len(s) && i < 9 && s[i] >= '0' && s[i] <= '9' {
+		i++
+	}
+	return i
+}
+
+// rewriteRefs replaces "NAME:LINE[:COL]" references with original positions.
+func rewriteRefs(sm *sourceMap, msg string) string {
+	ref := tplName + ":"
+	var b strings.Builder
+	for {
+		i := strings.Index(msg, ref)
+		if i < 0 {
+			b.WriteString(msg)
+			return b.String()
+		}
+		b.WriteString(msg[:i])
+		rest := msg[i+len(ref):]
+		line, col, n := parseLineCol(rest)
+		if n == 0 {
+			b.WriteString(sm.file)
+			msg = rest
+			continue
+		}
+		b.WriteString(sm.linePos(line, col).String())
+		msg = rest[n:]
+	}
+}
