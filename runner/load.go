@@ -288,20 +288,16 @@ func resolveTaskSecrets(ctx context.Context, doc *template.Document, data templa
 			out[s.ID] = SecretPlaceholder
 			continue
 		}
-		missing = append(missing, fmt.Sprintf("%s (%s)", s.ID, s.Pos))
+		missing = append(missing, s.ID)
 	}
-	if len(missing) > 0 {
-		sort.Strings(missing)
-		msg := fmt.Sprintf("unresolved secrets: %s", strings.Join(missing, ", "))
-		if opts.Resolver == nil {
-			msg += "; give them with --secret id=value or --secret-file, or allow Key Vault lookups"
-		}
-		if resolveErr != nil {
-			return nil, fmt.Errorf("%s: %w", msg, resolveErr)
-		}
-		return nil, errors.New(msg)
+	if len(missing) == 0 {
+		return out, nil
 	}
-	return out, nil
+	if resolveErr != nil {
+		return nil, fmt.Errorf("%w: resolve task secrets before the first step: %w", ErrInput, resolveErr)
+	}
+	sort.Strings(missing)
+	return nil, fmt.Errorf("%w: unresolved task secrets: %s; give them with --secret id=value, --secret-file or ACB_SECRET_<ID>", ErrInput, strings.Join(missing, ", "))
 }
 
 // withEmptyRunHints adds a note to YAML errors when run variables the task

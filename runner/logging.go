@@ -27,6 +27,7 @@ const (
 	evCleanup  = "cleanup"
 	evOutput   = "output"
 	evDryRun   = "dryrun"
+	evReport   = "report"
 	timeLayout = "2006/01/02 15:04:05"
 )
 
@@ -41,6 +42,7 @@ type console struct {
 	log    zerolog.Logger
 	out    zerolog.Logger // JSON output events
 	outW   io.Writer      // text output
+	logW   io.Writer      // raw log output, written under mu
 }
 
 // lockedWriter writes to w under mu.
@@ -67,6 +69,7 @@ func newConsole(opts *Options, prefix bool) *console {
 	lw := lockedWriter{&c.mu, logW}
 	ow := lockedWriter{&c.mu, outW}
 	c.outW = ow
+	c.logW = logW
 	if c.json {
 		c.log = zerolog.New(lw)
 		c.out = zerolog.New(ow)
@@ -136,4 +139,18 @@ func (c *console) line(step, stream string, line []byte) {
 	b = append(b, s...)
 	b = append(b, '\n')
 	_, _ = c.outW.Write(b) // output errors (a closed stdout) must not fail the step
+}
+
+// raw writes text (whole lines) to the log as it is, masked: the
+// dependency report's YAML, which ACR prints without timestamps.
+func (c *console) raw(text string) {
+	text = c.mask(text)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	_, _ = io.WriteString(c.logW, text)
+}
+
+// rawJSON logs one JSON event carrying a JSON value under key.
+func (c *console) rawJSON(event, key string, value []byte) {
+	c.log.Info().Timestamp().Str("event", event).RawJSON(key, []byte(c.mask(string(value)))).Send()
 }

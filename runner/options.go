@@ -97,6 +97,10 @@ type Options struct {
 	// pulls). Nil means anonymous.
 	Keychain func(registry string) (*engine.RegistryAuth, error)
 
+	// RemoteDigest looks up digests of images the engine does not have,
+	// for the dependency report; nil leaves them empty.
+	RemoteDigest DigestResolver
+
 	// Scan is called for every build step between "Scanning for
 	// dependencies..." and "Successfully scanned dependencies"; an error
 	// fails the step. Nil just logs the two lines.

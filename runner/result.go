@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/report"
 )
 
 // StepStatus is a step's final state.
@@ -59,6 +60,9 @@ type Result struct {
 	Elapsed time.Duration
 	// Kept lists the containers left on the engine because of keep: true.
 	Kept []string
+	// Dependencies is the dependency report of a successful run's build
+	// steps, digests filled, in acr-builder's schema.
+	Dependencies []report.Dependencies
 	// Succeeded reports whether the run succeeded.
 	Succeeded bool
 }

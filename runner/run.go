@@ -13,6 +13,7 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/report"
 )
 
 // run is the state of one Run call. The scheduler goroutine owns results
@@ -45,6 +46,9 @@ type run struct {
 	madeContainers []string // removed at the end (detached, failed-to-remove)
 	kept           []string
 	warned         map[string]bool
+
+	report   depReport             // build steps' dependency report
+	depsDone []report.Dependencies // the final report, digests filled
 }
 
 // Run executes task on eng: it sets up the run volume, networks, Docker
@@ -82,6 +86,7 @@ func Run(ctx context.Context, task *graph.Task, eng engine.Engine, opts Options)
 	err = r.execute(runCtx)
 	r.cleanup(ctx)
 	res.Kept = r.kept
+	res.Dependencies = r.depsDone
 	res.Elapsed = time.Since(start)
 	res.Succeeded = err == nil
 	return res, err
@@ -262,11 +267,15 @@ func (r *run) summary(ctx context.Context) error {
 	for _, s := range r.steps {
 		res := r.results[s.ID]
 		r.c.logf(s.ID, evSummary, "Step ID: %s marked as %s (elapsed time in seconds: %f)", s.ID, res.Status, res.Elapsed.Seconds())
+		if s.Type == graph.BuildStep {
+			r.populateDigests(ctx, s)
+		}
 		if r.opts.AfterSuccess != nil {
 			if err := r.opts.AfterSuccess(ctx, s, res); err != nil {
 				return fmt.Errorf("step ID: %s: %w", s.ID, err)
 			}
 		}
 	}
-	return nil
+	r.depsDone = r.dependencyReport()
+	return r.printDependencies(r.depsDone)
 }

@@ -58,6 +58,7 @@ func (r *run) runBuild(ctx context.Context, s *graph.Step, res *StepResult) erro
 			return fmt.Errorf("failed to scan dependencies: reading Dockerfile %s: %w", path.Join(graph.WorkspaceDir, plan.dockerfile), err)
 		}
 	}
+	r.scanDependencies(s, b, dockerfile, s.Env)
 	if r.opts.Scan != nil {
 		if err := r.opts.Scan(ctx, s, b, dockerfile); err != nil {
 			return fmt.Errorf("failed to scan dependencies: %w", err)

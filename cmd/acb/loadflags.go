@@ -1,13 +1,13 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"strings"
+	"os"
 
 	"github.com/spf13/pflag"
 
 	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/secrets"
 	"github.com/acb-dev/acb/template"
 )
 
@@ -36,7 +36,7 @@ func (f *loadFlags) register(fs *pflag.FlagSet, withFile bool) {
 	fs.StringArrayVar(&f.set, "set", nil, "template value key=value (repeatable; a.b=c sets a nested key)")
 	fs.StringArrayVar(&f.setSecret, "set-secret", nil, "secret template value key=value, read as .Values.key and masked")
 	fs.StringArrayVar(&f.secrets, "secret", nil, "offline value of a task secret id=value")
-	fs.StringArrayVar(&f.secretFiles, "secret-file", nil, "file of offline task secrets (YAML map or KEY=VALUE lines)")
+	fs.StringArrayVar(&f.secretFiles, "secret-file", nil, "file of offline task secrets (YAML map or ID=VALUE lines); ACB_SECRET_<ID> variables work too")
 	fs.StringArrayVar(&f.aliases, "alias", nil, "override a predefined alias name=value, e.g. bash=local/bash:1")
 	fs.StringArrayVar(&f.env, "env", nil, "default environment KEY=VALUE for every step")
 	fs.StringVar(&f.network, "network", "", "use this existing network as every step's default")
@@ -53,24 +53,31 @@ func (f *loadFlags) register(fs *pflag.FlagSet, withFile bool) {
 	fs.StringVar(&f.run.TaskName, "name", "", "task name (.Run.TaskName)")
 }
 
-// options turns the flags into runner.LoadOptions for one file.
-func (f *loadFlags) options(file string) (runner.LoadOptions, error) {
-	secrets := map[string]string{}
+// offlineSecrets reads --secret-file and --secret (later wins), plus the
+// ACB_SECRET_<ID> environment variables, into an offline secret source.
+func (f *loadFlags) offlineSecrets() (*secrets.Offline, error) {
+	maps := []map[string]string{}
 	for _, path := range f.secretFiles {
-		m, err := readSecretFile(path)
+		m, err := secrets.ReadSecretFile(path)
 		if err != nil {
-			return runner.LoadOptions{}, asInput(err)
+			return nil, err
 		}
-		for k, v := range m {
-			secrets[k] = v
-		}
+		maps = append(maps, m)
 	}
-	for _, kv := range f.secrets {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || k == "" {
-			return runner.LoadOptions{}, asInput(fmt.Errorf("--secret %s: expected id=value", k))
-		}
-		secrets[k] = v
+	flags, err := secrets.ParseSecretFlags(f.secrets)
+	if err != nil {
+		return nil, err
+	}
+	maps = append(maps, flags)
+	return secrets.NewOffline(secrets.Merge(maps...), os.LookupEnv), nil
+}
+
+// options turns the flags into runner.LoadOptions for one file. Task
+// secrets resolve from the offline sources only; acb run adds Key Vault.
+func (f *loadFlags) options(file string) (runner.LoadOptions, error) {
+	local, err := f.offlineSecrets()
+	if err != nil {
+		return runner.LoadOptions{}, asInput(err)
 	}
 	run := f.run
 	if run.ID == "" {
@@ -83,7 +90,7 @@ func (f *loadFlags) options(file string) (runner.LoadOptions, error) {
 		ValuesFiles:      f.values,
 		Set:              f.set,
 		SetSecrets:       f.setSecret,
-		Secrets:          secrets,
+		Resolver:         runner.SecretsResolver(&secrets.Chain{Local: local, OfflineOnly: true}),
 		Run:              run,
 		Aliases:          f.aliases,
 		Lenient:          f.lenient,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
@@ -15,6 +16,7 @@ import (
 	"github.com/acb-dev/acb/runner"
 	"github.com/acb-dev/acb/runner/docker"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/report"
 	"github.com/acb-dev/acb/secrets"
 )
 
@@ -110,6 +112,16 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 	if src.SubDir != "" && opts.WorkingDirectory == "" {
 		opts.WorkingDirectory = src.SubDir
 	}
+	local, err := lf.offlineSecrets()
+	if err != nil {
+		return asInput(err)
+	}
+	chain := &secrets.Chain{Local: local, OfflineOnly: rf.offline}
+	keyVault := secrets.NewKeyVault(secrets.KeyVaultOptions{})
+	if !rf.offline {
+		chain.Remote = keyVault
+	}
+	opts.Resolver = runner.SecretsResolver(chain)
 	masker := secrets.NewMasker()
 	name, body, err := readRunTask(src, lf)
 	if err != nil {
@@ -130,7 +142,11 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 	}
 	var logins *auth.Logins
 	if len(creds) > 0 {
-		logins, err = auth.Resolve(ctx, creds, auth.ResolveOptions{OnSecret: func(s string) { masker.Add(s) }})
+		ropts := auth.ResolveOptions{OnSecret: func(s string) { masker.Add(s) }}
+		if !rf.offline {
+			ropts.Secrets = keyVault
+		}
+		logins, err = auth.Resolve(ctx, creds, ropts)
 		if err != nil {
 			return asInfra(maskErr(masker, err))
 		}
@@ -158,6 +174,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		DryRun:         rf.dryRun,
 		Auths:          auths,
 		Keychain:       userKeychain,
+		RemoteDigest:   remoteDigests(logins),
 	}
 	var eng engine.Engine
 	if !rf.dryRun {
@@ -175,6 +192,28 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 	}
 	if runErr != nil {
 		return &silentError{code: exitCodeOf(runErr)}
+	}
+	if rf.reportFile != "" && !rf.dryRun {
+		if err := writeReportFile(rf.reportFile, res.Dependencies); err != nil {
+			return asInfra(err)
+		}
+	}
+	return nil
+}
+
+// writeReportFile writes the dependency report as JSON in acr-builder's
+// schema, for CI jobs.
+func writeReportFile(path string, deps []report.Dependencies) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return fmt.Errorf("write report file: %w", err)
+	}
+	if err := report.WriteJSON(f, deps); err != nil {
+		f.Close()
+		return fmt.Errorf("write report file %s: %w", path, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("write report file %s: %w", path, err)
 	}
 	return nil
 }
