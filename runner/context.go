@@ -74,9 +74,10 @@ func PrepareContext(ctx context.Context, src string) (*Source, error) {
 	}
 	if fi.IsDir() {
 		s := &Source{Dir: src, Cleanup: none}
-		if _, err := os.Stat(filepath.Join(src, ".git")); err == nil {
-			s.Commit, s.Branch = gitHead(ctx, src)
-		}
+		// Like acr-builder's "git rev-parse --verify HEAD" in the context:
+		// also a sub-directory of a work tree has its HEAD; elsewhere git
+		// fails and both stay empty.
+		s.Commit, s.Branch = gitHead(ctx, src)
 		return s, nil
 	}
 	return &Source{Archive: src, Cleanup: none}, nil

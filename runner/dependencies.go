@@ -53,7 +53,14 @@ func (r *run) scanDependencies(s *graph.Step, b *args.Build, dockerfile []byte, 
 			}
 		}
 	}
-	deps := report.ForBuild(b.Tags, scan, r.gitRevision())
+	rev := r.gitRevision()
+	switch args.ContextKind(b.Context) {
+	case args.ContextGit, args.ContextTarball:
+		// The engine fetches a remote context itself: its revision is not
+		// the run's source revision, and acb does not know it.
+		rev = ""
+	}
+	deps := report.ForBuild(b.Tags, scan, rev)
 	r.report.mu.Lock()
 	if r.report.byStep == nil {
 		r.report.byStep = map[string][]report.Dependencies{}
@@ -69,10 +76,18 @@ func (r *run) gitRevision() string {
 	return r.opts.Source.Commit
 }
 
-// populateDigests fills the digests of one build step's report entries:
-// built tags from the run's pushes, then the local image store, then the
-// registry; bases from the local store, then the registry. An unknowable
-// digest stays empty and never fails the run.
+// populateDigests fills the digests of one build step's report entries.
+//
+// A built tag gets the digest its push in this run returned, else a repo
+// digest of the image in the local store (a push by other means, such as a
+// cmd step's docker push), else the local image id. The registry is never
+// asked about a built tag: what it holds under that tag may be an earlier
+// build. A build step that failed (ignoreErrors) built nothing: its tags
+// keep an empty digest rather than one of an older image of that name.
+//
+// Runtime and buildtime dependencies get a repo digest from the local store
+// (the classic builder pulls bases there), else Options.RemoteDigest (a
+// registry HEAD). An unknowable digest stays empty and never fails the run.
 func (r *run) populateDigests(ctx context.Context, s *graph.Step) {
 	r.report.mu.Lock()
 	deps := r.report.byStep[s.ID]
@@ -83,32 +98,38 @@ func (r *run) populateDigests(ctx context.Context, s *graph.Step) {
 	r.c.logf(s.ID, evSummary, "Populating digests for step ID: %s...", s.ID)
 	ctx, cancel := context.WithTimeout(ctx, digestTimeout)
 	defer cancel()
+	res := r.results[s.ID]
+	built := res != nil && res.Err == nil && res.ImageID != ""
+	images := map[*report.ImageReference]bool{}
+	for i := range deps {
+		if img := deps[i].Image; img != nil {
+			images[img] = true
+		}
+	}
 	pushed := r.pushedDigests()
 	digests := map[string]string{}
 	for _, ref := range report.Refs(deps) {
 		name := ref.Name()
-		if d, ok := pushed[name]; ok {
-			digests[name] = d
+		if images[ref] {
+			if !built {
+				continue
+			}
+			if d, ok := pushed[name]; ok {
+				digests[name] = d
+			} else if d := r.localDigest(ctx, s.ID, ref); d != "" {
+				digests[name] = d
+			} else {
+				digests[name] = res.ImageID
+			}
 			continue
 		}
-		if d := r.localDigest(ctx, ref); d != "" {
+		if d := r.localDigest(ctx, s.ID, ref); d != "" {
 			digests[name] = d
-			continue
-		}
-		if d := r.remoteDigest(ctx, ref); d != "" {
+		} else if d := r.remoteDigest(ctx, s.ID, ref); d != "" {
 			digests[name] = d
 		}
 	}
 	report.SetDigests(deps, digests)
-	// A built image never pushed has no manifest digest: report its local
-	// image id, which is what the engine knows it by.
-	if res := r.results[s.ID]; res != nil && res.ImageID != "" {
-		for i := range deps {
-			if img := deps[i].Image; img != nil && img.Digest == "" {
-				img.Digest = res.ImageID
-			}
-		}
-	}
 	r.c.logf(s.ID, evSummary, "Successfully populated digests for step ID: %s", s.ID)
 }
 
@@ -127,11 +148,11 @@ func (r *run) pushedDigests() map[string]string {
 }
 
 // localDigest returns a repo digest of ref from the engine's image store.
-func (r *run) localDigest(ctx context.Context, ref *report.ImageReference) string {
+func (r *run) localDigest(ctx context.Context, step string, ref *report.ImageReference) string {
 	info, err := r.eng.InspectImage(ctx, ref.Name())
 	if err != nil {
 		if !errors.Is(err, engine.ErrNotFound) {
-			r.c.warnf("", "WARNING: cannot inspect %s: %v", ref.Name(), err)
+			r.c.warnf(step, "WARNING: cannot inspect %s: %v", ref.Name(), err)
 		}
 		return ""
 	}
@@ -149,13 +170,13 @@ func (r *run) localDigest(ctx context.Context, ref *report.ImageReference) strin
 }
 
 // remoteDigest asks the registry, when a resolver is configured.
-func (r *run) remoteDigest(ctx context.Context, ref *report.ImageReference) string {
+func (r *run) remoteDigest(ctx context.Context, step string, ref *report.ImageReference) string {
 	if r.opts.RemoteDigest == nil {
 		return ""
 	}
 	d, err := r.opts.RemoteDigest(ctx, ref.Name())
 	if err != nil {
-		r.c.warnf("", "WARNING: digest of %s unknown: %v", ref.Name(), err)
+		r.c.warnf(step, "WARNING: digest of %s unknown: %v", ref.Name(), err)
 		return ""
 	}
 	return d

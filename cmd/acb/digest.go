@@ -22,7 +22,7 @@ func remoteDigests(logins *auth.Logins) func(ctx context.Context, ref string) (s
 		keychain = authn.NewMultiKeychain(logins.Keychain(), authn.DefaultKeychain)
 	}
 	return func(ctx context.Context, ref string) (string, error) {
-		r, err := name.ParseReference(ref, name.Insecure)
+		r, err := name.ParseReference(ref)
 		if err != nil {
 			return "", fmt.Errorf("parse %s: %w", ref, err)
 		}
@@ -30,6 +30,13 @@ func remoteDigests(logins *auth.Logins) func(ctx context.Context, ref string) (s
 		_, known := loginFor(logins, host)
 		if !known && !loopbackHost(host) {
 			return "", nil
+		}
+		if loopbackHost(host) {
+			// Plain HTTP only on loopback: elsewhere the run's credentials
+			// must not fall back to an unencrypted connection.
+			if r, err = name.ParseReference(ref, name.Insecure); err != nil {
+				return "", fmt.Errorf("parse %s: %w", ref, err)
+			}
 		}
 		desc, err := remote.Head(r, remote.WithContext(ctx), remote.WithAuthFromKeychain(keychain))
 		if err != nil {

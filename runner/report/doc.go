@@ -28,4 +28,23 @@
 //     file order, not map order.
 //   - A Dockerfile that cannot be understood is an error the caller reports
 //     as a warning instead of failing the run.
+//
+// What the runner (runner/dependencies.go) puts in the digest fields:
+//   - A built tag: the manifest digest its push in the run returned; else a
+//     repo digest of the built image in the local store for that repository
+//     (pushed under another tag or by a cmd step's docker push); else, for
+//     an image never pushed, its local image id ("docker image inspect"
+//     .Id). The image id is the config digest with the classic image store,
+//     not a manifest digest: it identifies the image on the engine that
+//     built it but cannot be pulled by digest. acr-builder leaves it empty.
+//     The registry is never asked about a built tag, because what it holds
+//     under that name may be an earlier build. A build step that failed
+//     (with ignoreErrors) leaves its tags' digests empty.
+//   - A base: a repo digest from the local store (the classic builder pulls
+//     bases there), else a registry HEAD, which acb's CLI makes only for
+//     registries the run has credentials for or on loopback. Otherwise, as
+//     for every digest nobody can know, it is empty; that never fails a run.
+//   - git-head-revision: "git rev-parse HEAD" of the run's source context
+//     when it is a git work tree, a directory inside one, or a cloned git
+//     context; empty for a build step whose context is a remote URL.
 package report
