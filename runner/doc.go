@@ -50,6 +50,10 @@
 //     (Options.Prefix "auto"); a task that is a single chain prints
 //     container output verbatim, like acr-builder.
 //   - Every log and output line passes through Options.Masker, line by line.
+//   - With Options.StepIdentity, cmd step containers get the task's
+//     identity through an App Service managed-identity endpoint that acb
+//     serves on the run network's gateway for the run's lifetime
+//     (IDENTITY_ENDPOINT, IDENTITY_HEADER; see identity.go).
 //
 // # Errors
 //

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strconv"
@@ -14,7 +15,8 @@ import (
 
 // fakeEngine runs "containers" in-process for scheduling tests. The
 // container's Cmd is a tiny script: "sleep <dur>", "exit <code>",
-// "echo <words>", "flaky <n>" (fails the first n runs of that name).
+// "echo <words>", "env" (prints Env), "flaky <n>" (fails the first n runs
+// of that name).
 type fakeEngine struct {
 	mu       sync.Mutex
 	running  int
@@ -25,6 +27,7 @@ type fakeEngine struct {
 	removed  []string
 	volumes  map[string]bool
 	networks map[string]bool
+	gateway  string // NetworkGateway's answer; empty fails
 }
 
 func newFake() *fakeEngine {
@@ -68,6 +71,12 @@ func (f *fakeEngine) NetworkExists(_ context.Context, name string) (bool, error)
 	defer f.mu.Unlock()
 	return f.networks[name], nil
 }
+func (f *fakeEngine) NetworkGateway(context.Context, string) (string, error) {
+	if f.gateway == "" {
+		return "", errors.New("no IPv4 gateway")
+	}
+	return f.gateway, nil
+}
 
 func (f *fakeEngine) RunContainer(ctx context.Context, spec engine.ContainerSpec, out engine.Streams) (int, error) {
 	f.mu.Lock()
@@ -102,6 +111,10 @@ func (f *fakeEngine) RunContainer(ctx context.Context, spec engine.ContainerSpec
 		return code, nil
 	case "echo":
 		fmt.Fprintln(out.Stdout, arg)
+	case "env":
+		for _, e := range spec.Env {
+			fmt.Fprintln(out.Stdout, e)
+		}
 	case "flaky":
 		k, _ := strconv.Atoi(arg)
 		if n <= k {
@@ -131,6 +144,7 @@ func (f *fakeEngine) Push(_ context.Context, ref string, _ *engine.RegistryAuth,
 func (f *fakeEngine) InspectImage(context.Context, string) (engine.ImageInfo, error) {
 	return engine.ImageInfo{ID: "sha256:img"}, nil
 }
+func (f *fakeEngine) Login(context.Context, engine.RegistryAuth) error { return nil }
 
 func (f *fakeEngine) runCount(name string) int {
 	f.mu.Lock()

@@ -28,7 +28,11 @@ func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) 
 		return fmt.Errorf("host shell: %w", err)
 	}
 	defer os.RemoveAll(cfgDir)
-	cfg, err := dockerConfigJSON(r.opts.Auths)
+	auths, err := r.currentAuths(ctx)
+	if err != nil {
+		return err
+	}
+	cfg, err := dockerConfigJSON(auths)
 	if err != nil {
 		return err
 	}
@@ -36,14 +40,15 @@ func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) 
 		return fmt.Errorf("host shell: %w", err)
 	}
 	name := r.containerName(s)
-	line := r.hostShellLine(s, name)
+	idEnv := r.identityEnv(ctx, s.ID, r.network(s.Network))
+	line := r.hostShellLine(s, name, envNames(idEnv)...)
 	out := newStepOutput(r.c, s.ID, len(s.RetryOnErrors) > 0)
 	defer out.Flush()
 	res.Start = time.Now()
 	res.Container = name
 	return r.retryLoop(ctx, s, name, out, func(ctx context.Context) error {
 		cmd := exec.CommandContext(ctx, "/bin/sh", "-c", line)
-		cmd.Env = append(os.Environ(), "DOCKER_CONFIG="+cfgDir)
+		cmd.Env = append(append(os.Environ(), "DOCKER_CONFIG="+cfgDir), idEnv...) // last wins
 		cmd.Stdout, cmd.Stderr = out.stdout, out.stderr
 		cmd.WaitDelay = 5 * time.Second
 		err := cmd.Run()
@@ -61,8 +66,10 @@ func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) 
 }
 
 // hostShellLine is acr-builder's docker run command line (behaviour §5.3),
-// with acb's own values single-quoted and the step text verbatim.
-func (r *run) hostShellLine(s *graph.Step, name string) string {
+// with acb's own values single-quoted and the step text verbatim. inherit
+// names variables passed from the shell's environment (--env NAME), so
+// their values stay off the command line.
+func (r *run) hostShellLine(s *graph.Step, name string, inherit ...string) string {
 	var b strings.Builder
 	b.WriteString("docker run")
 	add := func(flag, val string) { fmt.Fprintf(&b, " %s %s", flag, shQuote(val)) }
@@ -102,6 +109,9 @@ func (r *run) hostShellLine(s *graph.Step, name string) string {
 		add("--volume", m.Source+":"+m.Target)
 	}
 	add("--env", "HOME="+HomeDir)
+	for _, k := range inherit {
+		add("--env", k)
+	}
 	for _, e := range s.Env {
 		add("--env", e)
 	}

@@ -59,6 +59,10 @@ func (l lockedWriter) Write(p []byte) (int, error) {
 
 func newConsole(opts *Options, prefix bool) *console {
 	c := &console{json: opts.LogFormat == LogJSON, prefix: prefix, masker: opts.Masker}
+	if c.masker == nil {
+		// The run still masks what it learns itself (secret volume files).
+		c.masker = secrets.NewMasker()
+	}
 	logW, outW := opts.Log, opts.Out
 	if logW == nil {
 		logW = io.Discard
@@ -121,9 +125,10 @@ func (c *console) emit(level zerolog.Level, step, event, msg string) {
 	e.Send()
 }
 
-// line writes one line of step output (without its newline).
-func (c *console) line(step, stream string, line []byte) {
-	s := c.mask(string(line))
+// maskedLine writes one line of step output (without its newline), already
+// masked by the stream's secrets.MaskWriter (see streamWriter).
+func (c *console) maskedLine(step, stream string, line []byte) {
+	s := string(line)
 	if c.json {
 		c.out.Info().Timestamp().Str("event", evOutput).Str("step", step).Str("stream", stream).Str("line", s).Send()
 		return

@@ -93,6 +93,14 @@ type Options struct {
 	// written to the run's own Docker config (never the user's) and used for
 	// pushes and pulls.
 	Auths map[string]engine.RegistryAuth
+	// Logins are registry logins asked again at each use (pushes, pulls,
+	// builds, the Docker configuration before each cmd step), for
+	// credentials that expire during long runs, such as ACR refresh
+	// tokens from an identity. A registry in both Logins and Auths uses
+	// Logins. Every registry of both is verified with the engine (like
+	// `docker login`) before the first step; a failure fails the run with
+	// a *LoginError (errors.Is ErrLogin).
+	Logins Logins
 	// Keychain resolves credentials for registries not in Auths (pushes and
 	// pulls). Nil means anonymous.
 	Keychain func(registry string) (*engine.RegistryAuth, error)
@@ -105,6 +113,13 @@ type Options struct {
 	// dependencies..." and "Successfully scanned dependencies"; an error
 	// fails the step. Nil just logs the two lines.
 	Scan func(ctx context.Context, step *graph.Step, build *args.Build, dockerfile []byte) error
+	// StepIdentity, when set, is the task's identity, served to the cmd
+	// step containers acb runs through the App Service managed-identity
+	// protocol (IDENTITY_ENDPOINT, IDENTITY_HEADER) on the run network's
+	// gateway, so `az login --identity` and the Azure SDKs work in steps
+	// (see identity.go). Nil serves none.
+	StepIdentity TokenSource
+
 	// AfterSuccess is called after each "Step ID: X marked as successful"
 	// line of a successful run, in file order; an error fails the run.
 	AfterSuccess func(ctx context.Context, step *graph.Step, res *StepResult) error

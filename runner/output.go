@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 	"sync"
+
+	"github.com/acb-dev/acb/secrets"
 )
 
 // maxLine is the longest partial line a lineWriter buffers before it
@@ -13,21 +15,48 @@ const maxLine = 64 << 10
 // maxTail is how much of an attempt's output is kept for retryOnErrors.
 const maxTail = 1 << 20
 
-// lineWriter turns a step's output stream into whole lines on the
-// console. It is safe for use by one writer goroutine; Flush emits a
-// trailing partial line.
+// streamWriter is what a step writes one output stream (stdout or
+// stderr) to. The stream is masked as a whole by a secrets.MaskWriter, so a
+// secret split across writes (the engine's chunks) or spanning lines is
+// masked, and only then cut into lines: the console still writes whole
+// lines, so parallel steps never interleave inside a line.
+type streamWriter struct {
+	mask  *secrets.MaskWriter // writes masked bytes to lines
+	lines *lineWriter
+	tail  *tailBuffer // nil unless the step has retryOnErrors
+}
+
+// Write records p for retryOnErrors and masks it; masked output reaches
+// the console as soon as the MaskWriter knows it holds no secret.
+func (w *streamWriter) Write(p []byte) (int, error) {
+	if w.tail != nil {
+		w.tail.Write(p)
+	}
+	if _, err := w.mask.Write(p); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// Flush writes what the MaskWriter holds back and the trailing partial
+// line. A secret straddling a Flush is not masked whole, so it is called
+// only at the end of an attempt or of the step.
+func (w *streamWriter) Flush() {
+	_ = w.mask.Flush() // lineWriter never fails
+	w.lines.Flush()
+}
+
+// lineWriter turns masked output into whole lines on the console. It is
+// safe for use by one writer goroutine (its MaskWriter serialises writes);
+// Flush emits a trailing partial line.
 type lineWriter struct {
 	c      *console
 	step   string
 	stream string
 	buf    []byte
-	tail   *tailBuffer // nil unless the step has retryOnErrors
 }
 
 func (w *lineWriter) Write(p []byte) (int, error) {
-	if w.tail != nil {
-		w.tail.Write(p)
-	}
 	n := len(p)
 	for len(p) > 0 {
 		i := bytes.IndexByte(p, '\n')
@@ -53,7 +82,7 @@ func (w *lineWriter) Write(p []byte) (int, error) {
 
 func (w *lineWriter) emit(line []byte) {
 	line = bytes.TrimSuffix(line, []byte{'\r'})
-	w.c.line(w.step, w.stream, line)
+	w.c.maskedLine(w.step, w.stream, line)
 }
 
 // Flush emits a buffered partial line.
@@ -102,7 +131,7 @@ func (t *tailBuffer) ContainsAny(subs []string) bool {
 
 // stepOutput is a step's pair of output writers.
 type stepOutput struct {
-	stdout, stderr *lineWriter
+	stdout, stderr *streamWriter
 	tail           *tailBuffer
 }
 
@@ -111,9 +140,16 @@ func newStepOutput(c *console, step string, keepTail bool) *stepOutput {
 	if keepTail {
 		o.tail = &tailBuffer{}
 	}
-	o.stdout = &lineWriter{c: c, step: step, stream: "stdout", tail: o.tail}
-	o.stderr = &lineWriter{c: c, step: step, stream: "stderr", tail: o.tail}
+	o.stdout = c.stream(step, "stdout", o.tail)
+	o.stderr = c.stream(step, "stderr", o.tail)
 	return o
+}
+
+// stream returns a masked, line-cutting writer for one output stream of
+// step.
+func (c *console) stream(step, name string, tail *tailBuffer) *streamWriter {
+	lines := &lineWriter{c: c, step: step, stream: name}
+	return &streamWriter{mask: c.masker.Writer(lines), lines: lines, tail: tail}
 }
 
 // Flush emits both streams' partial lines.

@@ -47,6 +47,11 @@ type run struct {
 	kept           []string
 	warned         map[string]bool
 
+	cfgMu      sync.Mutex // guards cfgWritten
+	cfgWritten []byte     // the Docker configuration last written to home
+
+	ident *stepIdentity // the step identity endpoint; nil when off (identity.go)
+
 	report   depReport             // build steps' dependency report
 	depsDone []report.Dependencies // the final report, digests filled
 }
@@ -83,7 +88,9 @@ func Run(ctx context.Context, task *graph.Task, eng engine.Engine, opts Options)
 		runCtx, cancel = context.WithTimeout(ctx, opts.Timeout)
 		defer cancel()
 	}
+	defer r.stopIdentity() // also when something panics
 	err = r.execute(runCtx)
+	r.stopIdentity()
 	r.cleanup(ctx)
 	res.Kept = r.kept
 	res.Dependencies = r.depsDone
@@ -165,6 +172,7 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		r.networks[n.Name] = name
 	}
 	r.c = newConsole(opts, r.prefixOutput())
+	r.maskVolumeSecrets()
 	return r, nil
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/template"
 )
 
 // HomeDir is where the run's home volume (with .docker/config.json) is
@@ -25,8 +26,8 @@ func (r *run) setup(ctx context.Context) error {
 	if err := r.createVolume(ctx, r.vol); err != nil {
 		return err
 	}
-	r.c.logf("", evSetup, "Using %s as the home volume", r.vol)
 	if src := r.opts.Source; src.hasContent() {
+		r.c.logf("", evSetup, "Downloading source code...")
 		rc, err := openSource(src)
 		if err != nil {
 			return err
@@ -36,7 +37,13 @@ func (r *run) setup(ctx context.Context) error {
 		if err != nil {
 			return engineErr("copying the source context into "+r.vol, err)
 		}
+		r.c.logf("", evSetup, "Finished downloading source code")
 	}
+	// ACR's order (spec §11): source, alias notice, home volume, network.
+	if template.AliasesEnabled(r.task.Version) {
+		r.c.logf("", evSetup, "Alias support enabled for version >= 1.1.0, please see https://aka.ms/acr/tasks/task-aliases for more information.")
+	}
+	r.c.logf("", evSetup, "Using %s as the home volume", r.vol)
 	for _, n := range r.task.Networks {
 		name := r.network(n.Name)
 		if n.SkipCreation {
@@ -56,21 +63,32 @@ func (r *run) setup(ctx context.Context) error {
 		r.mu.Unlock()
 		r.c.logf("", evSetup, "Successfully set up Docker network: %s", name)
 	}
+	r.startIdentity(ctx)
 	r.c.logf("", evSetup, "Setting up Docker configuration...")
 	if err := r.createVolume(ctx, r.home); err != nil {
 		return err
 	}
-	cfg, err := dockerConfigTar(r.opts.Auths)
+	auths, err := r.currentAuths(ctx)
+	if err != nil {
+		return fmt.Errorf("%w: %w", ErrLogin, err)
+	}
+	cfgJSON, err := dockerConfigJSON(auths)
+	if err != nil {
+		return err
+	}
+	cfg, err := dockerConfigTar(auths)
 	if err != nil {
 		return err
 	}
 	if err := r.eng.CopyToVolume(ctx, r.home, bytes.NewReader(cfg)); err != nil {
 		return engineErr("writing the Docker configuration", err)
 	}
+	r.cfgMu.Lock()
+	r.cfgWritten = cfgJSON
+	r.cfgMu.Unlock()
 	r.c.logf("", evSetup, "Successfully set up Docker configuration")
-	for _, reg := range sortedKeys(r.opts.Auths) {
-		r.c.logf("", evSetup, "Logging in to registry: %s", reg)
-		r.c.logf("", evSetup, "Successfully logged into %s", reg)
+	if err := r.login(ctx); err != nil {
+		return err
 	}
 	for _, v := range r.task.Volumes {
 		if err := r.secretVolume(ctx, v); err != nil {
@@ -92,7 +110,7 @@ func (r *run) createVolume(ctx context.Context, name string) error {
 }
 
 // secretVolume creates a task volume and fills it with its decoded files,
-// mode 0400, byte for byte.
+// byte for byte, readable by the step user (see secretFileOwner).
 func (r *run) secretVolume(ctx context.Context, v *graph.Volume) error {
 	files := map[string][]byte{}
 	for name, b64 := range v.Secret {
@@ -102,7 +120,8 @@ func (r *run) secretVolume(ctx context.Context, v *graph.Volume) error {
 		}
 		files[name] = data
 	}
-	tb, err := tarFiles(files, 0o400)
+	uid, gid, mode := r.secretFileOwner(v.Name)
+	tb, err := tarSecretFiles(files, uid, gid, mode)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,10 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 	if err != nil {
 		return err
 	}
+	spec.Env = append(r.identityEnv(ctx, s.ID, spec.Network), spec.Env...) // the step's env wins
+	if err := r.refreshDockerConfig(ctx); err != nil {
+		return err
+	}
 	detach := s.Detach || cmd.Detach
 	out := newStepOutput(r.c, s.ID, len(s.RetryOnErrors) > 0)
 	defer out.Flush()

@@ -17,7 +17,11 @@
 // (https://<suffix>). Any other URL (other scheme or host, other path,
 // query, user information) is rejected with ErrBadURL and a message that
 // quotes the expected form. ParseOptions.AllowAnyHost accepts any https
-// host, for fakes on 127.0.0.1.
+// host, for fakes on 127.0.0.1. ParseOptions.AllowLoopback (which acb run
+// sets) accepts only a local Key Vault emulator on a loopback host
+// (https://127.0.0.1:8443/secrets/<name>, https://localhost:...), whose
+// authentication challenge is then not checked against the vault's domain;
+// cloud vault URLs are checked as strictly as without it.
 //
 // # Key Vault
 //

@@ -39,6 +39,12 @@ type KeyVaultOptions struct {
 	// AllowAnyHost accepts secret URLs on any https host (see
 	// ParseOptions).
 	AllowAnyHost bool
+	// AllowLoopback accepts secret URLs of a local Key Vault emulator on a
+	// loopback host (see ParseOptions). For those vaults only, the
+	// challenge resource is not verified: an emulator on 127.0.0.1 cannot
+	// be in the resource's domain. The emulator's certificate must still be
+	// trusted (SSL_CERT_FILE on Linux, or ClientOptions.Transport).
+	AllowLoopback bool
 	// Parallelism bounds the lookups running at once; 0 means
 	// DefaultParallelism.
 	Parallelism int
@@ -125,7 +131,7 @@ func (kv *KeyVault) GetSecret(ctx context.Context, url, clientID string) (string
 // resolve reads one secret.
 func (kv *KeyVault) resolve(ctx context.Context, r Ref) (string, *SecretError) {
 	r.ClientID = normalizeClientID(r.ClientID)
-	su, err := ParseOptions{AllowAnyHost: kv.opts.AllowAnyHost}.Parse(r.URL)
+	su, err := ParseOptions{AllowAnyHost: kv.opts.AllowAnyHost, AllowLoopback: kv.opts.AllowLoopback}.Parse(r.URL)
 	if err != nil {
 		return "", &SecretError{ID: r.ID, Kind: ErrBadURL, Detail: err.Error(), Err: err}
 	}
@@ -172,9 +178,11 @@ func (kv *KeyVault) client(vault, clientID string) (*azsecrets.Client, error) {
 		cred = &recordingCredential{cred: c, redact: &kv.redact}
 		kv.creds[clientID] = cred
 	}
+	// A loopback emulator cannot be in its challenge resource's domain.
+	noVerify := kv.opts.DisableChallengeResourceVerification || kv.opts.AllowLoopback && IsLoopbackVault(vault)
 	c, err := azsecrets.NewClient(vault, cred, &azsecrets.ClientOptions{
 		ClientOptions:                        kv.opts.ClientOptions,
-		DisableChallengeResourceVerification: kv.opts.DisableChallengeResourceVerification,
+		DisableChallengeResourceVerification: noVerify,
 	})
 	if err != nil {
 		return nil, err

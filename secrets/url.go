@@ -2,6 +2,7 @@ package secrets
 
 import (
 	"fmt"
+	"net"
 	"net/url"
 	"strings"
 )
@@ -50,6 +51,11 @@ type ParseOptions struct {
 	// AllowAnyHost accepts any https host, with a port, such as a fake
 	// vault on 127.0.0.1 in tests.
 	AllowAnyHost bool
+	// AllowLoopback accepts a local Key Vault emulator: an https vault on
+	// a loopback host (localhost, 127.0.0.0/8 or ::1), with any port. The
+	// SecretURL's Resource is empty. Other hosts stay restricted to the
+	// clouds' vault suffixes.
+	AllowLoopback bool
 }
 
 // ParseSecretURL parses a Key Vault secret URL of the form
@@ -87,7 +93,7 @@ func (o ParseOptions) Parse(raw string) (*SecretURL, error) {
 		return nil, bad("not a URL")
 	}
 	host := strings.ToLower(u.Host)
-	resource, err := vaultResource(host, o.AllowAnyHost)
+	resource, err := vaultResource(host, o.AllowAnyHost || o.AllowLoopback && IsLoopbackVault("https://"+host))
 	if err != nil {
 		return nil, bad("%v", err)
 	}
@@ -127,6 +133,22 @@ func vaultResource(host string, anyHost bool) (string, error) {
 		return "", nil
 	}
 	return "", fmt.Errorf("host %q is not a Key Vault host", host)
+}
+
+// IsLoopbackVault reports whether vaultURL (https://host[:port]) names a
+// loopback host: localhost, an address of 127.0.0.0/8 or ::1. Such a
+// vault is a local emulator, never a cloud vault.
+func IsLoopbackVault(vaultURL string) bool {
+	u, err := url.Parse(vaultURL)
+	if err != nil {
+		return false
+	}
+	h := strings.ToLower(u.Hostname())
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
 
 // validVaultName reports whether s is a Key Vault name: 3 to 24 letters,

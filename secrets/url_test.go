@@ -88,3 +88,36 @@ func TestParseOptionsAllowAnyHost(t *testing.T) {
 		t.Error("AllowAnyHost accepted http")
 	}
 }
+
+func TestParseLoopbackEmulator(t *testing.T) {
+	o := secrets.ParseOptions{AllowLoopback: true}
+	for _, u := range []string{
+		"https://127.0.0.1:8443/secrets/db",
+		"https://localhost:8443/secrets/db/v2",
+		"https://[::1]:8443/secrets/db",
+		"https://127.0.0.2/secrets/db",
+	} {
+		s, err := o.Parse(u)
+		if err != nil {
+			t.Errorf("Parse(%q): %v", u, err)
+			continue
+		}
+		if s.Resource != "" || !secrets.IsLoopbackVault(s.VaultURL) {
+			t.Errorf("Parse(%q) = %+v; want a loopback vault without resource", u, *s)
+		}
+	}
+	for _, u := range []string{
+		"https://10.0.0.1:8443/secrets/db",
+		"https://myvault.evil.example/secrets/db",
+		"https://localhost.evil.example/secrets/db",
+		"http://127.0.0.1:8443/secrets/db",
+		"https://ab.vault.azure.net/secrets/db",
+	} {
+		if _, err := o.Parse(u); err == nil {
+			t.Errorf("Parse(%q) succeeded; want an error", u)
+		}
+	}
+	if s, err := o.Parse("https://myvault.vault.azure.net/secrets/db"); err != nil || s.Resource != "https://vault.azure.net" {
+		t.Errorf("cloud URL with AllowLoopback: %+v, %v", s, err)
+	}
+}

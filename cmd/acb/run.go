@@ -35,6 +35,8 @@ type runFlags struct {
 	registryIdentity string
 	offline          bool
 	reportFile       string
+	identity         string // the task's identity, served to steps
+	noStepIdentity   bool
 }
 
 func newRunCommand() *cobra.Command {
@@ -81,11 +83,16 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	f.StringVar(&rf.registryIdentity, "registry-identity", "", "log in to --registry with this identity: [system] or a client id")
 	f.BoolVar(&rf.offline, "offline", false, "forbid network lookups of secrets: every task secret must come from --secret or --secret-file")
 	f.StringVar(&rf.reportFile, "report-file", "", "write the dependency report as JSON (acr-builder's schema) to this file")
+	f.StringVar(&rf.identity, "identity", "", "the task's managed identity, [system] or a client id (as az acr task create --assign-identity); served to cmd steps for az login --identity and the Azure SDKs")
+	f.BoolVar(&rf.noStepIdentity, "no-step-identity", false, "do not serve --identity to steps (no IDENTITY_ENDPOINT in step containers)")
 	return cmd
 }
 
-func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlags, contextArg string) error {
+func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlags, contextArg string) (err error) {
 	stderr, stdout := cmd.ErrOrStderr(), cmd.OutOrStdout()
+	masker := secrets.NewMasker()
+	addSetSecrets(masker, lf.setSecret)
+	defer func() { err = maskCLIError(masker, err) }()
 	if err := rf.check(); err != nil {
 		return asInput(err)
 	}
@@ -117,12 +124,13 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		return asInput(err)
 	}
 	chain := &secrets.Chain{Local: local, OfflineOnly: rf.offline}
-	keyVault := secrets.NewKeyVault(secrets.KeyVaultOptions{})
+	// Loopback vault URLs are a local Key Vault emulator (trusted through
+	// SSL_CERT_FILE); cloud vault URLs are checked strictly.
+	keyVault := secrets.NewKeyVault(secrets.KeyVaultOptions{AllowLoopback: true})
 	if !rf.offline {
 		chain.Remote = keyVault
 	}
-	opts.Resolver = runner.SecretsResolver(chain)
-	masker := secrets.NewMasker()
+	opts.Resolver = runner.SecretsResolver(maskingResolver{chain, masker})
 	name, body, err := readRunTask(src, lf)
 	if err != nil {
 		return asInput(err)
@@ -152,9 +160,9 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		}
 		masker.Add(logins.Secrets()...)
 	}
-	auths, err := engineAuths(ctx, logins)
-	if err != nil {
-		return asInfra(maskErr(masker, err))
+	var runLoginsOpt runner.Logins
+	if logins != nil {
+		runLoginsOpt = newRunLogins(logins, creds)
 	}
 
 	runOpts := runner.Options{
@@ -172,9 +180,13 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		UniqueNames:    rf.uniqueNames,
 		AllowHostShell: rf.allowHostShell,
 		DryRun:         rf.dryRun,
-		Auths:          auths,
+		Logins:         runLoginsOpt,
 		Keychain:       userKeychain,
 		RemoteDigest:   remoteDigests(logins),
+	}
+	stepIdentity, err := newStepIdentity(rf)
+	if err != nil {
+		return asInput(err)
 	}
 	var eng engine.Engine
 	if !rf.dryRun {
@@ -184,6 +196,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		}
 		defer dockerEngine.Close()
 		eng = dockerEngine
+		runOpts.StepIdentity = stepIdentityFor(ctx, stepIdentity, dockerEngine.Host(), stderr)
 	}
 	res, runErr := runner.Run(ctx, loaded.Task, eng, runOpts)
 	if !rf.dryRun {
@@ -194,7 +207,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		return &silentError{code: exitCodeOf(runErr)}
 	}
 	if rf.reportFile != "" && !rf.dryRun {
-		if err := writeReportFile(rf.reportFile, res.Dependencies); err != nil {
+		if err := writeReportFile(rf.reportFile, res.Dependencies, masker); err != nil {
 			return asInfra(err)
 		}
 	}
@@ -202,13 +215,18 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 }
 
 // writeReportFile writes the dependency report as JSON in acr-builder's
-// schema, for CI jobs.
-func writeReportFile(path string, deps []report.Dependencies) error {
+// schema, for CI jobs, with secret values masked.
+func writeReportFile(path string, deps []report.Dependencies, masker *secrets.Masker) error {
 	f, err := os.Create(path)
 	if err != nil {
 		return fmt.Errorf("write report file: %w", err)
 	}
-	if err := report.WriteJSON(f, deps); err != nil {
+	mw := masker.Writer(f)
+	if err := report.WriteJSON(mw, deps); err != nil {
+		f.Close()
+		return fmt.Errorf("write report file %s: %w", path, err)
+	}
+	if err := mw.Close(); err != nil {
 		f.Close()
 		return fmt.Errorf("write report file %s: %w", path, err)
 	}
@@ -292,24 +310,6 @@ func parseCredentials(rf *runFlags, registry string, stdin io.Reader) ([]*auth.C
 	return creds, nil
 }
 
-// engineAuths turns resolved logins into the engine's per-registry auths.
-func engineAuths(ctx context.Context, logins *auth.Logins) (map[string]engine.RegistryAuth, error) {
-	out := map[string]engine.RegistryAuth{}
-	if logins == nil {
-		return out, nil
-	}
-	for _, r := range logins.Registries() {
-		b, ok, err := logins.Auth(ctx, r)
-		if err != nil {
-			return nil, err
-		}
-		if ok {
-			out[r] = engine.RegistryAuth{Username: b.Username, Password: b.Password, ServerAddress: r}
-		}
-	}
-	return out, nil
-}
-
 // userKeychain reads the user's Docker config and credential helpers for
 // registries the run has no credential for.
 func userKeychain(registry string) (*engine.RegistryAuth, error) {
@@ -338,7 +338,7 @@ func exitCodeOf(err error) int {
 		return exitFailed
 	case errors.Is(err, runner.ErrInput):
 		return exitInput
-	case errors.Is(err, runner.ErrEngine):
+	case errors.Is(err, runner.ErrEngine), errors.Is(err, runner.ErrLogin):
 		return exitInfra
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return exitFailed

@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"encoding/pem"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -81,6 +82,13 @@ func NewKeyVault(t testing.TB) *KeyVault {
 // Client returns an HTTP client that trusts the fake's certificate. It is
 // an azcore policy.Transporter, for azcore.ClientOptions.Transport.
 func (kv *KeyVault) Client() *http.Client { return kv.srv.Client() }
+
+// CertificatePEM returns the PEM of the fake's TLS certificate, for a
+// process that must trust the vault through SSL_CERT_FILE (Go reads it on
+// Linux, once per process) rather than through Client.
+func (kv *KeyVault) CertificatePEM() []byte {
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: kv.srv.Certificate().Raw})
+}
 
 // SecretURL returns the URL of the secret name at version ("" for the
 // current version).

@@ -119,6 +119,9 @@ type Engine interface {
 	CreateNetwork(ctx context.Context, spec NetworkSpec) error
 	RemoveNetwork(ctx context.Context, name string) error
 	NetworkExists(ctx context.Context, name string) (bool, error)
+	// NetworkGateway returns a network's IPv4 gateway address (the host's
+	// address on a bridge network), or an error when it has none.
+	NetworkGateway(ctx context.Context, name string) (string, error)
 
 	// RunContainer creates, starts and waits for a container, streaming its
 	// output, and returns its exit code. Cancelling ctx stops the container.
@@ -140,4 +143,7 @@ type Engine interface {
 	Push(ctx context.Context, ref string, auth *RegistryAuth, out io.Writer) (digest string, err error)
 	// InspectImage returns a local image's id and repo digests, or ErrNotFound.
 	InspectImage(ctx context.Context, ref string) (ImageInfo, error)
+	// Login checks auth against its registry (auth.ServerAddress) as
+	// `docker login` does; the error names the HTTP status the engine reports.
+	Login(ctx context.Context, auth RegistryAuth) error
 }

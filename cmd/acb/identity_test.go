@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/acb-dev/acb/internal/azurefake"
+)
+
+// TestStepTokenSource checks the adapter behind --identity: the task's
+// client id is the default, a step's client id passes through, and
+// --no-step-identity turns it off. Not parallel: it sets the environment.
+func TestStepTokenSource(t *testing.T) {
+	mi := azurefake.NewManagedIdentity(t)
+	mi.SetEnv(t)
+	task, other := azurefake.NewGUID(), azurefake.NewGUID()
+	if src, err := newStepIdentity(&runFlags{identity: task, noStepIdentity: true}); src != nil || err != nil {
+		t.Errorf("--no-step-identity: %v, %v", src, err)
+	}
+	if src, err := newStepIdentity(&runFlags{}); src != nil || err != nil {
+		t.Errorf("no --identity: %v, %v", src, err)
+	}
+	if _, err := newStepIdentity(&runFlags{identity: "not-a-guid"}); err == nil {
+		t.Error("a bad --identity was accepted")
+	}
+	src, err := newStepIdentity(&runFlags{identity: strings.ToUpper(task)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, asked := range []string{"", task, other} {
+		tok, exp, err := src.Token(ctx, "https://vault.azure.net", asked)
+		if err != nil || !mi.Issued(tok) || exp.IsZero() {
+			t.Fatalf("Token(%q): %v (issued %v, expires %v)", asked, err, mi.Issued(tok), exp)
+		}
+	}
+	var got []string
+	for _, r := range mi.Requests() {
+		got = append(got, r.ClientID)
+	}
+	if want := []string{task, task, other}; strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("upstream client ids %v, want %v", got, want)
+	}
+	if len(src.sources) != 2 {
+		t.Errorf("%d token sources for two identities", len(src.sources))
+	}
+}
+
+func TestStepIdentityRemoteEngine(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	for host, want := range map[string]bool{
+		"unix:///var/run/docker.sock": true,
+		"tcp://127.0.0.1:2375":        true,
+		"tcp://localhost:2376":        true,
+		"tcp://203.0.113.7:2376":      false,
+		"ssh://me@build-host":         false,
+	} {
+		if got := engineIsLocal(ctx, host); got != want {
+			t.Errorf("engineIsLocal(%q) = %v, want %v", host, got, want)
+		}
+	}
+	var log bytes.Buffer
+	if ts := stepIdentityFor(ctx, &stepTokenSource{}, "tcp://203.0.113.7:2376", &log); ts != nil ||
+		!strings.HasPrefix(log.String(), "Step identity unavailable: the Docker engine at tcp://203.0.113.7:2376 is not on this machine") {
+		t.Errorf("remote engine: %v, %q", ts, log.String())
+	}
+	if ts := stepIdentityFor(ctx, nil, "unix:///var/run/docker.sock", &log); ts != nil {
+		t.Errorf("no identity: %v", ts)
+	}
+}
