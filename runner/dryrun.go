@@ -30,7 +30,7 @@ func (r *run) dryRun() {
 		}
 	}
 	p("Docker configuration in volume %s at %s/.docker/config.json", r.home, HomeDir)
-	for _, reg := range sortedKeys(r.opts.Auths) {
+	for _, reg := range r.registries() {
 		p("Login: %s", reg)
 	}
 	for _, v := range r.task.Volumes {

@@ -49,9 +49,10 @@ func registryOf(ref string) string {
 	return r.Context().RegistryStr()
 }
 
-// authFor finds credentials for ref's registry: opts.Auths (by host, with
-// Docker Hub's aliases), then opts.Keychain; nil means anonymous.
-func (r *run) authFor(ref string) (*engine.RegistryAuth, error) {
+// authFor finds credentials for ref's registry: opts.Logins and opts.Auths
+// (by host, with Docker Hub's aliases), then opts.Keychain; nil means
+// anonymous.
+func (r *run) authFor(ctx context.Context, ref string) (*engine.RegistryAuth, error) {
 	host := registryOf(ref)
 	if host == "" {
 		return nil, nil
@@ -61,10 +62,11 @@ func (r *run) authFor(ref string) (*engine.RegistryAuth, error) {
 		candidates = append(candidates, "docker.io", "registry-1.docker.io", "https://index.docker.io/v1/")
 	}
 	for _, h := range candidates {
-		if a, ok := r.opts.Auths[h]; ok {
-			if a.ServerAddress == "" {
-				a.ServerAddress = h
-			}
+		a, ok, err := r.registryAuth(ctx, h)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
 			return &a, nil
 		}
 	}
@@ -105,7 +107,7 @@ func (r *run) ensureImage(ctx context.Context, s *graph.Step, image string, out 
 }
 
 func (r *run) pull(ctx context.Context, image string, w io.Writer) error {
-	auth, err := r.authFor(image)
+	auth, err := r.authFor(ctx, image)
 	if err != nil {
 		return err
 	}

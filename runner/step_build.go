@@ -55,6 +55,9 @@ func (r *run) runBuild(ctx context.Context, s *graph.Step, res *StepResult) erro
 	var dockerfile []byte
 	if plan.remote == "" {
 		if dockerfile, err = r.readVolumeFile(ctx, plan.dockerfile, maxDockerfile); err != nil {
+			if errors.Is(err, engine.ErrNotFound) { // the engine's text names a helper container
+				return fmt.Errorf("failed to scan dependencies: Dockerfile %s not found", path.Join(graph.WorkspaceDir, plan.dockerfile))
+			}
 			return fmt.Errorf("failed to scan dependencies: reading Dockerfile %s: %w", path.Join(graph.WorkspaceDir, plan.dockerfile), err)
 		}
 	}
@@ -86,7 +89,9 @@ func (r *run) runBuild(ctx context.Context, s *graph.Step, res *StepResult) erro
 		Isolation:  b.Isolation,
 		CacheFrom:  b.CacheFrom,
 		RemoteURL:  plan.remote,
-		Auth:       r.opts.Auths,
+	}
+	if spec.Auth, err = r.currentAuths(ctx); err != nil {
+		return err
 	}
 	if plan.remote != "" {
 		spec.Dockerfile = b.Dockerfile

@@ -24,7 +24,7 @@ func (r *run) runPush(ctx context.Context, s *graph.Step, res *StepResult) error
 	defer out.Flush()
 	res.Digests = map[string]string{}
 	for _, ref := range s.Push {
-		auth, err := r.authFor(ref)
+		auth, err := r.authFor(ctx, ref)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/moby/moby/client/pkg/versions"
 
@@ -21,7 +22,8 @@ func (e *Engine) CreateNetwork(ctx context.Context, spec engine.NetworkSpec) err
 		on := true
 		opts.EnableIPv6 = &on
 	}
-	if versions.LessThan(e.cli.ClientVersion(), "1.44") {
+	checkDup := versions.LessThan(e.cli.ClientVersion(), "1.44")
+	if checkDup {
 		// Engines before API 1.44 only refuse a duplicate name when asked
 		// (CheckDuplicate, which this client no longer sends): check first.
 		exists, err := e.NetworkExists(ctx, spec.Name)
@@ -32,10 +34,46 @@ func (e *Engine) CreateNetwork(ctx context.Context, spec engine.NetworkSpec) err
 			return fmt.Errorf("create network %s: %w", spec.Name, engine.ErrConflict)
 		}
 	}
-	if _, err := e.cli.NetworkCreate(ctx, spec.Name, opts); err != nil {
+	res, err := e.cli.NetworkCreate(ctx, spec.Name, opts)
+	if err != nil {
 		return fmt.Errorf("create network %s: %w", spec.Name, mapErr(err))
 	}
+	if checkDup {
+		return e.dropRacedDuplicate(ctx, spec.Name, res.ID)
+	}
 	return nil
+}
+
+// dropRacedDuplicate undoes a create that raced another one past the
+// duplicate check (two runs starting at once on an old engine): only the
+// oldest network of that name survives, the others are removed and get
+// engine.ErrConflict. Left alone, both networks would make every later use
+// of the name fail as "ambiguous", their removal included.
+func (e *Engine) dropRacedDuplicate(ctx context.Context, name, id string) error {
+	list, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: client.Filters{}.Add("name", name)})
+	if err == nil {
+		var oldest *network.Summary
+		same := 0
+		for i, n := range list.Items {
+			if n.Name != name { // the filter matches substrings
+				continue
+			}
+			same++
+			if oldest == nil || n.Created.Before(oldest.Created) || n.Created.Equal(oldest.Created) && n.ID < oldest.ID {
+				oldest = &list.Items[i]
+			}
+		}
+		if same < 2 || oldest.ID == id {
+			return nil
+		}
+		err = engine.ErrConflict
+	}
+	rmCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	if _, rmErr := e.cli.NetworkRemove(rmCtx, id, client.NetworkRemoveOptions{}); rmErr != nil {
+		return fmt.Errorf("create network %s: %w (and removing it: %v)", name, err, rmErr)
+	}
+	return fmt.Errorf("create network %s: %w", name, err)
 }
 
 // RemoveNetwork removes a network by name or id.
