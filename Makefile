@@ -4,6 +4,7 @@
 #   make test    makes a Docker engine available, then runs every test
 #   make bench   runs the benchmark harness and rewrites BENCHMARKS.md
 #   make lint    gofmt and go vet
+#   make demo    runs the offline example end to end (scripts/demo.sh)
 
 GO       ?= go
 PKGS     := ./...
@@ -11,7 +12,7 @@ VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X github.com/acb-dev/acb/internal/version.Version=$(VERSION) -X github.com/acb-dev/acb/internal/version.Revision=$(REVISION)
 
-.PHONY: all build example test unit lint bench engine clean
+.PHONY: all build example demo test unit lint bench engine clean
 
 all: build
 
@@ -24,6 +25,10 @@ example: build
 
 engine:
 	bash scripts/ensure-docker.sh
+
+# demo serves two local registries and runs examples/hello against them.
+demo:
+	bash scripts/demo.sh
 
 test: engine lint
 	$(GO) test -count=1 -timeout 30m $(PKGS)

@@ -334,10 +334,10 @@ func classify(err error) error {
 func exitCodeOf(err error) int {
 	var step *runner.StepError
 	switch {
+	case errors.Is(err, runner.ErrInput): // first: a step acb refuses to run is invalid input (README)
+		return exitInput
 	case errors.As(err, &step):
 		return exitFailed
-	case errors.Is(err, runner.ErrInput):
-		return exitInput
 	case errors.Is(err, runner.ErrEngine), errors.Is(err, runner.ErrLogin):
 		return exitInfra
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
