@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -16,7 +17,7 @@ const cleanupTimeout = 2 * time.Minute
 // detached containers (kept ones excepted), networks, the run and home
 // volumes and the secret volumes — on a context that ignores the run's
 // cancellation. Failures are logged, never swallowed silently.
-func (r *run) cleanup(ctx context.Context) {
+func (r *run) cleanup(ctx context.Context, runErr error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	r.mu.Lock()
@@ -26,6 +27,9 @@ func (r *run) cleanup(ctx context.Context) {
 	kept := append([]string(nil), r.kept...)
 	r.mu.Unlock()
 
+	if runErr != nil {
+		containers = append(containers, r.strayContainers(ctx, kept)...)
+	}
 	for _, name := range containers {
 		if err := r.eng.RemoveContainer(ctx, name); err != nil && !errors.Is(err, engine.ErrNotFound) {
 			r.c.errorf("", evCleanup, "Failed to remove container: %s, err: %v", name, err)
@@ -47,4 +51,26 @@ func (r *run) cleanup(ctx context.Context) {
 			r.c.errorf("", evCleanup, "Failed to remove volume: %s, err: %v", v, err)
 		}
 	}
+}
+
+// strayContainers lists the run's containers the engine still has but the
+// run does not know of: a create interrupted by a cancellation can complete
+// on the engine after the client gave up. Kept containers are left alone.
+func (r *run) strayContainers(ctx context.Context, kept []string) []string {
+	lister, ok := r.eng.(engine.ContainerLister)
+	if !ok {
+		return nil
+	}
+	names, err := lister.ListContainers(ctx, engine.LabelRun, r.runID)
+	if err != nil {
+		r.c.errorf("", evCleanup, "Failed to list the run's containers: %v", err)
+		return nil
+	}
+	var out []string
+	for _, n := range names {
+		if !slices.Contains(kept, n) {
+			out = append(out, n)
+		}
+	}
+	return out
 }

@@ -91,7 +91,7 @@ func Run(ctx context.Context, task *graph.Task, eng engine.Engine, opts Options)
 	defer r.stopIdentity() // also when something panics
 	err = r.execute(runCtx)
 	r.stopIdentity()
-	r.cleanup(ctx)
+	r.cleanup(ctx, err)
 	res.Kept = r.kept
 	res.Dependencies = r.depsDone
 	res.Elapsed = time.Since(start)

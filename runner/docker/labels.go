@@ -53,3 +53,21 @@ func (e *Engine) ListLabeled(ctx context.Context, key, value string) (Objects, e
 	}
 	return o, nil
 }
+
+// ListContainers returns the names of the containers, running or not,
+// labelled key=value.
+func (e *Engine) ListContainers(ctx context.Context, key, value string) ([]string, error) {
+	cs, err := e.cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: client.Filters{}.Add("label", key+"="+value)})
+	if err != nil {
+		return nil, fmt.Errorf("list containers: %w", err)
+	}
+	names := make([]string, 0, len(cs.Items))
+	for _, c := range cs.Items {
+		name := c.ID
+		if len(c.Names) > 0 {
+			name = strings.TrimPrefix(c.Names[0], "/")
+		}
+		names = append(names, name)
+	}
+	return names, nil
+}

@@ -147,3 +147,13 @@ type Engine interface {
 	// `docker login` does; the error names the HTTP status the engine reports.
 	Login(ctx context.Context, auth RegistryAuth) error
 }
+
+// ContainerLister is implemented by engines that can list the containers
+// carrying a label. After a failed or interrupted run the executor uses it
+// to find containers whose creation raced with the cancellation (the engine
+// may finish a create the client already gave up on).
+type ContainerLister interface {
+	// ListContainers returns the names of the containers, running or not,
+	// labelled key=value.
+	ListContainers(ctx context.Context, key, value string) ([]string, error)
+}
