@@ -1,0 +1,56 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+)
+
+// parallelN is the number of independent steps of the parallel workload.
+const parallelN = 8
+
+// parallel measures 8 independent `sleep 2` steps against one, for acb and
+// for the Engine API (goroutines, acb's layout) as the engine's bound.
+func (h *Harness) parallel(ctx context.Context) error {
+	const w = "parallel sleep 2"
+	many, err := h.writeTask("parallel8.yaml", cmdTask(parallelN, "sleep 2", true))
+	if err != nil {
+		return err
+	}
+	one, err := h.writeTask("parallel1.yaml", cmdTask(1, "sleep 2", true))
+	if err != nil {
+		return err
+	}
+	loop := NewAPILoop(h.cli, h.labels())
+	vACB8, vACB1 := fmt.Sprintf("acb run, %d steps", parallelN), "acb run, 1 step"
+	vAPI8, vAPI1 := fmt.Sprintf("Engine API, %d goroutines (acb's layout)", parallelN), "Engine API, 1 container (acb's layout)"
+	apiRun := func(n int) func(context.Context) error {
+		return func(ctx context.Context) error {
+			return loop.Run(ctx, BusyboxTag, []string{"sleep", "2"}, n, true, h.acbLayout())
+		}
+	}
+	res, err := h.measure(ctx, w, h.cfg.Reps, []Variant{
+		{Name: vACB8, NeedsRun: true, Do: process(func() Cmd { return h.acbRun(many, "/dev/null") })},
+		{Name: vACB1, NeedsRun: true, Do: process(func() Cmd { return h.acbRun(one, "/dev/null") })},
+		{Name: vAPI8, Do: timed(apiRun(parallelN))},
+		{Name: vAPI1, Do: timed(apiRun(1))},
+	})
+	h.keepRSS(w+", 8 steps", res[vACB8])
+	if err != nil {
+		return err
+	}
+	why := ""
+	if a8, ok := res[vAPI8]; ok {
+		why = fmt.Sprintf("The engine's own ratio for the same work (API, 8 goroutines ÷ 1 container) is %.2f: starting 8 containers at once on %d cores is the bound.",
+			Ratio(a8.Summary(), res[vAPI1].Summary()), h.rep.Machine.Cores)
+	}
+	h.addGoalRow(w, vACB8, "", res, vACB1, 1.25, false, why)
+	h.addRow(w, vACB1, res, vAPI1)
+	h.addRow(w, vAPI8, res, vAPI1)
+	h.addRow(w, vAPI1, res, "")
+	if _, ok := res[vACB8]; ok {
+		r, _, _ := h.row(w, vACB8, res, vAPI8)
+		r.Variant += " (vs API)"
+		h.rep.Rows = append(h.rep.Rows, r)
+	}
+	return nil
+}
