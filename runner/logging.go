@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"time"
 
 	"github.com/rs/zerolog"
 
@@ -118,7 +119,7 @@ func (c *console) emit(level zerolog.Level, step, event, msg string) {
 		c.log.WithLevel(level).Msg(msg)
 		return
 	}
-	e := c.log.WithLevel(level).Timestamp().Str("msg", msg).Str("event", event)
+	e := c.log.WithLevel(level).Str("time", jsonTime()).Str("msg", msg).Str("event", event)
 	if step != "" {
 		e = e.Str("step", step)
 	}
@@ -130,7 +131,7 @@ func (c *console) emit(level zerolog.Level, step, event, msg string) {
 func (c *console) maskedLine(step, stream string, line []byte) {
 	s := string(line)
 	if c.json {
-		c.out.Info().Timestamp().Str("event", evOutput).Str("step", step).Str("stream", stream).Str("line", s).Send()
+		c.out.Info().Str("time", jsonTime()).Str("event", evOutput).Str("step", step).Str("stream", stream).Str("line", s).Send()
 		return
 	}
 	var b []byte
@@ -157,5 +158,12 @@ func (c *console) raw(text string) {
 
 // rawJSON logs one JSON event carrying a JSON value under key.
 func (c *console) rawJSON(event, key string, value []byte) {
-	c.log.Info().Timestamp().Str("event", event).RawJSON(key, []byte(c.mask(string(value)))).Send()
+	c.log.Info().Str("time", jsonTime()).Str("event", event).RawJSON(key, []byte(c.mask(string(value)))).Send()
+}
+
+// jsonTime is the time field of JSON events: UTC with milliseconds, so
+// machines can order and time events (zerolog's default has seconds only
+// and is set through a package-level variable acb does not touch).
+func jsonTime() string {
+	return time.Now().UTC().Format("2006-01-02T15:04:05.000Z07:00")
 }

@@ -52,6 +52,8 @@ type run struct {
 
 	ident *stepIdentity // the step identity endpoint; nil when off (identity.go)
 
+	fromHost bool // build steps read /workspace from the source directory
+
 	report   depReport             // build steps' dependency report
 	depsDone []report.Dependencies // the final report, digests filled
 }
@@ -150,6 +152,7 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		r.runID = strings.ReplaceAll(uid, "-", "")[:10]
 	}
 	r.short = shortID(r.runID)
+	r.fromHost = readsHostWorkspace(task, opts.Source)
 	r.vol = "acb_vol_" + uid
 	r.home = "acb_home_" + uid
 	for _, s := range task.Steps {

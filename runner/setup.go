@@ -28,14 +28,16 @@ func (r *run) setup(ctx context.Context) error {
 	}
 	if src := r.opts.Source; src.hasContent() {
 		r.c.logf("", evSetup, "Downloading source code...")
-		rc, err := openSource(src)
-		if err != nil {
-			return err
-		}
-		err = r.eng.CopyToVolume(ctx, r.vol, rc)
-		rc.Close()
-		if err != nil {
-			return engineErr("copying the source context into "+r.vol, err)
+		if !r.fromHost {
+			rc, err := openSource(src)
+			if err != nil {
+				return err
+			}
+			err = r.eng.CopyToVolume(ctx, r.vol, rc)
+			rc.Close()
+			if err != nil {
+				return engineErr("copying the source context into "+r.vol, err)
+			}
 		}
 		r.c.logf("", evSetup, "Finished downloading source code")
 	}

@@ -184,6 +184,9 @@ func buildArgs(in map[string]*string, env []string) map[string]*string {
 
 // readVolumeFile reads one small file from the run volume.
 func (r *run) readVolumeFile(ctx context.Context, p string, limit int64) ([]byte, error) {
+	if r.fromHost {
+		return r.hostFile(p, limit)
+	}
 	rc, err := r.eng.CopyFromVolume(ctx, r.vol, p)
 	if err != nil {
 		return nil, err
@@ -236,7 +239,13 @@ func (r *run) dockerignore(ctx context.Context, ctxPath string) (*patternmatcher
 // the name under which the Dockerfile (outside the context) is appended.
 func (r *run) buildFromVolume(ctx context.Context, spec engine.BuildSpec, ctxPath string, ignore *patternmatcher.PatternMatcher,
 	extra string, dockerfile []byte, out *stepOutput) (string, error) {
-	rc, err := r.eng.CopyFromVolume(ctx, r.vol, ctxPath)
+	var rc io.ReadCloser
+	var err error
+	if r.fromHost {
+		rc, err = r.hostContext(ctxPath)
+	} else {
+		rc, err = r.eng.CopyFromVolume(ctx, r.vol, ctxPath)
+	}
 	if err != nil {
 		return "", engineErr("reading the build context "+path.Join(graph.WorkspaceDir, ctxPath), err)
 	}
@@ -254,7 +263,7 @@ func (r *run) buildFromVolume(ctx context.Context, spec engine.BuildSpec, ctxPat
 	done := make(chan struct{})
 	go func() { // ends when the source tar ends or the pipe's reader is closed
 		defer close(done)
-		pw.CloseWithError(filterContext(rc, pw, ignore, keep, appendFile))
+		pw.CloseWithError(filterContext(rc, pw, !r.fromHost, ignore, keep, appendFile))
 	}()
 	spec.Context = pr
 	id, err := r.eng.Build(ctx, spec, out.stdout)
@@ -271,14 +280,15 @@ type tarFile struct {
 	data []byte
 }
 
-// filterContext copies a tar from CopyFromVolume (entries under one root
-// directory, as docker cp names them) to w with that root stripped,
-// dropping what .dockerignore excludes (except the kept names), and
-// appends extra.
-func filterContext(src io.Reader, w io.Writer, ignore *patternmatcher.PatternMatcher, keep map[string]bool, extra *tarFile) error {
+// filterContext copies a tar to w, dropping what .dockerignore excludes
+// (except the kept names), and appends extra. With rooted, the tar is
+// CopyFromVolume's (entries under one root directory, as docker cp names
+// them) and that root is stripped; otherwise entries are already relative.
+func filterContext(src io.Reader, w io.Writer, rooted bool, ignore *patternmatcher.PatternMatcher, keep map[string]bool, extra *tarFile) error {
 	tr := tar.NewReader(src)
 	tw := tar.NewWriter(w)
 	root := ""
+	var ignoreData []byte // the context's .dockerignore, when extra is appended
 	for {
 		hdr, err := tr.Next()
 		if err == io.EOF {
@@ -288,12 +298,12 @@ func filterContext(src io.Reader, w io.Writer, ignore *patternmatcher.PatternMat
 			return fmt.Errorf("build context: %w", err)
 		}
 		name := strings.TrimPrefix(hdr.Name, "./")
-		if root == "" {
+		if rooted && root == "" {
 			root, _, _ = strings.Cut(strings.TrimSuffix(name, "/"), "/")
 			root += "/"
 		}
 		rel := strings.TrimSuffix(strings.TrimPrefix(name, root), "/")
-		if rel == "" || rel+"/" == root || name+"/" == root {
+		if rel == "" || rel == "." || (rooted && (rel+"/" == root || name+"/" == root)) {
 			continue // the root directory itself
 		}
 		if ignore != nil && !keep[rel] {
@@ -304,6 +314,13 @@ func filterContext(src io.Reader, w io.Writer, ignore *patternmatcher.PatternMat
 			if excluded {
 				continue
 			}
+		}
+		if extra != nil && rel == ".dockerignore" && hdr.Typeflag == tar.TypeReg {
+			// Rewritten at the end to also exclude the appended Dockerfile.
+			if ignoreData, err = io.ReadAll(io.LimitReader(tr, 1<<20)); err != nil {
+				return fmt.Errorf("build context: .dockerignore: %w", err)
+			}
+			continue
 		}
 		hdr.Name = rel
 		if hdr.Typeflag == tar.TypeDir {
@@ -322,11 +339,19 @@ func filterContext(src io.Reader, w io.Writer, ignore *patternmatcher.PatternMat
 		}
 	}
 	if extra != nil {
-		if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: extra.name, Mode: 0o644, Size: int64(len(extra.data)), ModTime: time.Now()}); err != nil {
-			return err
+		// As the docker CLI does for a Dockerfile outside the context: the
+		// appended file is listed in .dockerignore so COPY . leaves it out.
+		if len(ignoreData) > 0 && ignoreData[len(ignoreData)-1] != '\n' {
+			ignoreData = append(ignoreData, '\n')
 		}
-		if _, err := tw.Write(extra.data); err != nil {
-			return err
+		ignoreData = append(ignoreData, extra.name+"\n"...)
+		for _, f := range []tarFile{{".dockerignore", ignoreData}, *extra} {
+			if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: f.name, Mode: 0o644, Size: int64(len(f.data)), ModTime: time.Now()}); err != nil {
+				return err
+			}
+			if _, err := tw.Write(f.data); err != nil {
+				return err
+			}
 		}
 	}
 	return tw.Close()

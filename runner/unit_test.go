@@ -87,7 +87,7 @@ func TestFilterContext(t *testing.T) {
 	}
 	var dst bytes.Buffer
 	keep := map[string]bool{"Dockerfile": true, ".dockerignore": true}
-	if err := filterContext(&src, &dst, pm, keep, &tarFile{name: ".dockerfile.x", data: []byte("FROM y")}); err != nil {
+	if err := filterContext(&src, &dst, true, pm, keep, &tarFile{name: ".dockerfile.x", data: []byte("FROM y")}); err != nil {
 		t.Fatal(err)
 	}
 	var got []string

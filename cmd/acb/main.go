@@ -12,6 +12,9 @@ import (
 )
 
 func main() {
+	// A closed stdout or stderr (acb run ... | head) must not kill acb
+	// before it removes what the run created: writes then fail with EPIPE.
+	signal.Ignore(syscall.SIGPIPE)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	stop()

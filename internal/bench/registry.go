@@ -8,6 +8,8 @@ import (
 	"log"
 	"net"
 	"net/http"
+	"os"
+	"path/filepath"
 	"sync/atomic"
 	"time"
 
@@ -15,11 +17,17 @@ import (
 )
 
 // Registry is an in-process OCI registry (go-containerregistry's
-// pkg/registry, in memory) on a fixed 127.0.0.1 port whose storage Reset
-// throws away, so every repetition pushes to an empty registry at the same
-// address. The engine treats 127.0.0.0/8 as insecure and pushes over HTTP.
+// pkg/registry) on a fixed 127.0.0.1 port whose storage Reset throws away,
+// so every repetition pushes to an empty registry at the same address. The
+// engine treats 127.0.0.0/8 as insecure and pushes over HTTP.
+//
+// Blobs go to a temporary directory, not memory: the peak RSS of a child
+// process, read from wait4's rusage, can include the resident pages of the
+// harness that spawned it, and blobs held in memory here inflated acb's
+// measured memory during pushes.
 type Registry struct {
 	Addr    string // "127.0.0.1:port"
+	dir     string // blob storage root; a fresh sub-directory per Reset
 	srv     *http.Server
 	handler atomic.Pointer[http.Handler]
 	up      atomic.Int64 // request body bytes received since Reset
@@ -32,7 +40,12 @@ func StartRegistry() (*Registry, error) {
 	if err != nil {
 		return nil, fmt.Errorf("registry listener: %w", err)
 	}
-	r := &Registry{Addr: ln.Addr().String(), done: make(chan struct{})}
+	dir, err := os.MkdirTemp("", "acbbench-registry-")
+	if err != nil {
+		ln.Close()
+		return nil, fmt.Errorf("registry storage: %w", err)
+	}
+	r := &Registry{Addr: ln.Addr().String(), dir: dir, done: make(chan struct{})}
 	r.Reset()
 	r.srv = &http.Server{
 		Handler:           http.HandlerFunc(r.serve),
@@ -51,7 +64,12 @@ func StartRegistry() (*Registry, error) {
 // Reset replaces the registry's storage with an empty one and zeroes the
 // upload counter.
 func (r *Registry) Reset() {
-	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)))
+	// Blobs of the previous repetition are deleted; a failure only leaves
+	// files in the temporary directory, removed by Close.
+	_ = os.RemoveAll(filepath.Join(r.dir, "blobs"))
+	blobs := filepath.Join(r.dir, "blobs")
+	_ = os.MkdirAll(blobs, 0o755)
+	h := registry.New(registry.Logger(log.New(io.Discard, "", 0)), registry.WithBlobHandler(registry.NewDiskBlobHandler(blobs)))
 	r.handler.Store(&h)
 	r.up.Store(0)
 }
@@ -83,5 +101,8 @@ func (c *countingBody) Read(p []byte) (int, error) {
 func (r *Registry) Close(ctx context.Context) error {
 	err := r.srv.Shutdown(ctx)
 	<-r.done
+	if rerr := os.RemoveAll(r.dir); rerr != nil && err == nil {
+		err = fmt.Errorf("remove registry storage: %w", rerr)
+	}
 	return err
 }

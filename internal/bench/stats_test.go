@@ -69,3 +69,14 @@ func TestFormatDuration(t *testing.T) {
 		}
 	}
 }
+
+func TestCutRSSMarker(t *testing.T) {
+	rss, out := cutRSSMarker([]byte("hello\nACBBENCH_MAXRSS_KIB=2048\n"))
+	if rss != 2048*1024 || string(out) != "hello\n" {
+		t.Fatalf("got %d %q", rss, out)
+	}
+	rss, out = cutRSSMarker([]byte("no marker"))
+	if rss != 0 || string(out) != "no marker" {
+		t.Fatalf("got %d %q", rss, out)
+	}
+}
