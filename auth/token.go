@@ -109,6 +109,12 @@ func NewTokenSource(id string, opts TokenSourceOptions) (TokenSource, error) {
 	}
 	miName := "managed identity (" + miSourceName(src) + ")"
 	s := &identitySource{identity: identity}
+	if opts.ClientOptions.Retry.MaxRetries == 0 && opts.ClientOptions.Retry.TryTimeout == 0 {
+		// acb retries each login itself (4 attempts with back-off); the
+		// SDK's own retries under that multiplied the wait for an
+		// unreachable identity endpoint to tens of seconds.
+		opts.ClientOptions.Retry.MaxRetries = -1
+	}
 
 	if identity != SystemIdentity || src != managedidentity.DefaultToIMDS {
 		o := &azidentity.ManagedIdentityCredentialOptions{ClientOptions: opts.ClientOptions}
