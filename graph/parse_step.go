@@ -38,6 +38,8 @@ func (p *parser) step(item *yaml.Node, index int, t *Task) *Step {
 		src.id = p.resolveOr(f.val[skID], f.key[skID])
 		if s.ID != "" && hasSpace(s.ID) {
 			p.errorf(src.id, label, "step id %q must not contain whitespace", s.ID)
+		} else if s.ID != "" && !ValidContainerName(s.ID) {
+			p.warnf(src.id, label, "step id %q is not a valid Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+), which ACR's docker run rejects; acb gives its container another name and keeps the id as its network alias", s.ID)
 		}
 	}
 	if s.ID == "" {

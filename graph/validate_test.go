@@ -200,7 +200,12 @@ steps:
 		`acb.yaml:10:9: step a: step id "a" is already used by the step at line 4`,
 		`acb.yaml:12:12: step a: cache must be enabled or disabled`,
 	}
-	lines := strings.Split(err.Error(), "\n")
+	var lines []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		if !strings.Contains(l, "not a valid Docker container name") { // one-letter ids, on purpose here
+			lines = append(lines, l)
+		}
+	}
 	if len(lines) != len(want) {
 		t.Fatalf("got %d diagnostics, want %d:\n%s", len(lines), len(want), err)
 	}
@@ -270,8 +275,14 @@ func TestLenientLastWins(t *testing.T) {
 	if got := task.Steps[0].ID; got != "b" {
 		t.Errorf("id = %q, want b (the last one wins)", got)
 	}
-	if len(task.Warnings) != 2 {
-		t.Errorf("warnings = %v, want 2", task.Warnings)
+	var warnings diag.List
+	for _, w := range task.Warnings {
+		if !strings.Contains(w.Msg, "not a valid Docker container name") { // one-letter id, on purpose here
+			warnings = append(warnings, w)
+		}
+	}
+	if len(warnings) != 2 {
+		t.Errorf("warnings = %v, want 2", warnings)
 	}
 }
 

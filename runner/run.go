@@ -236,10 +236,24 @@ func mayOverlap(steps []*graph.Step, deps map[string][]string) bool {
 
 // containerName is the step container's name.
 func (r *run) containerName(s *graph.Step) string {
-	if r.opts.UniqueNames {
-		return s.ID + "-" + r.short
+	if r.opts.UniqueNames || !graph.ValidContainerName(s.ID) {
+		// An id the engine refuses as a name (one character, say) gets the
+		// run suffix too; the id stays the container's network alias.
+		return containerSafe(s.ID) + "-" + r.short
 	}
 	return s.ID
+}
+
+// containerSafe replaces characters Docker refuses in container names.
+func containerSafe(id string) string {
+	b := []byte(id)
+	for i, c := range b {
+		alnum := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+		if !alnum && (i == 0 || c != '_' && c != '.' && c != '-') {
+			b[i] = 'x'
+		}
+	}
+	return string(b)
 }
 
 // network maps a step's network to the engine's network name.
