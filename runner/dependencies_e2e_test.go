@@ -6,7 +6,6 @@ package runner
 // lookups are refused anywhere else, so no test reaches a public registry.
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"errors"
@@ -15,7 +14,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,77 +22,13 @@ import (
 	"time"
 
 	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/internal/testenv"
 	"github.com/acb-dev/acb/runner/args"
 	"github.com/acb-dev/acb/runner/report"
 )
-
-// pushBase pushes a one-file linux image to reg/repoTag with ggcr and
-// returns its manifest digest.
-func pushBase(t *testing.T, reg, repoTag, content string) string {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "base.txt", Mode: 0o644, Size: int64(len(content)),
-		ModTime: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tw.Write([]byte(content)); err != nil {
-		t.Fatal(err)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf.Bytes())), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = cfg.DeepCopy()
-	cfg.OS, cfg.Architecture = "linux", runtime.GOARCH
-	if img, err = mutate.ConfigFile(img, cfg); err != nil {
-		t.Fatal(err)
-	}
-	ref, err := name.ParseReference(reg + "/" + repoTag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, img); err != nil {
-		t.Fatalf("push base %s: %v", ref, err)
-	}
-	d, err := img.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d.String()
-}
-
-// registryDigest asks the registry, independently of acb, for ref's digest.
-func registryDigest(t *testing.T, ref string) string {
-	t.Helper()
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc, err := remote.Head(r)
-	if err != nil {
-		t.Fatalf("HEAD %s: %v", ref, err)
-	}
-	return desc.Digest.String()
-}
 
 // loopbackDigests is a DigestResolver that only talks to loopback
 // registries and records what it was asked; a lookup anywhere else fails
@@ -217,7 +151,7 @@ func reportTail(t *testing.T, log string) string {
 func TestDependenciesE2EBuildPushDigests(t *testing.T) {
 	t.Parallel()
 	reg := testenv.Registry(t)
-	baseDigest := pushBase(t, reg, "base:1", "base one\n")
+	baseDigest := testenv.PushBaseImage(t, reg, "base:1", "base one\n")
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
 		"Dockerfile": "FROM " + reg + "/base:1\nCOPY . /ctx\n",
@@ -247,7 +181,7 @@ steps:
 	if len(deps) != 3 {
 		t.Fatalf("report has %d entries, want 3: %+v", len(deps), deps)
 	}
-	served := registryDigest(t, tag)
+	served := testenv.RegistryDigest(t, tag)
 	if got := deps[0].Image.Digest; got != served {
 		t.Errorf("image digest %q, registry serves %q", got, served)
 	}
@@ -257,7 +191,7 @@ steps:
 	if got, want := deps[2].Image.Digest, r.res.Step("build").ImageID; got != want || want == "" {
 		t.Errorf("never-pushed tag digest %q, want the image id %q", got, want)
 	}
-	if got := registryDigest(t, reg+"/base:1"); got != baseDigest {
+	if got := testenv.RegistryDigest(t, reg+"/base:1"); got != baseDigest {
 		t.Fatalf("registry serves base %s, pushed %s", got, baseDigest)
 	}
 	wantRuntime := report.ImageReference{Registry: reg, Repository: "base", Tag: "1", Digest: baseDigest, Reference: reg + "/base:1"}
@@ -309,8 +243,8 @@ steps:
 func TestDependenciesE2EMultiStage(t *testing.T) {
 	t.Parallel()
 	reg := testenv.Registry(t)
-	d1 := pushBase(t, reg, "base:1", "base one\n")
-	d2 := pushBase(t, reg, "base2:1", "base two\n")
+	d1 := testenv.PushBaseImage(t, reg, "base:1", "base one\n")
+	d2 := testenv.PushBaseImage(t, reg, "base2:1", "base two\n")
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{
 		"Dockerfile": "FROM " + reg + "/base:1 AS build\nCOPY . /src\n" +
@@ -443,7 +377,7 @@ func TestDependenciesE2EIgnoredFailedBuild(t *testing.T) {
 	t.Parallel()
 	reg := testenv.Registry(t)
 	old := reg + "/acbtest/old:1"
-	pushBase(t, reg, "acbtest/old:1", "older image\n")
+	testenv.PushBaseImage(t, reg, "acbtest/old:1", "older image\n")
 	removeImages(t, old)
 	ctx := testenv.Context(t, 3*time.Minute)
 	if err := testenv.Engine(t).Pull(ctx, old, nil, io.Discard); err != nil {

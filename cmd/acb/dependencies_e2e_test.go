@@ -6,92 +6,23 @@ package main
 // registry, and the digest resolver refuses every other registry.
 
 import (
-	"archive/tar"
 	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/v1/empty"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
 	yaml "go.yaml.in/yaml/v3"
 
 	"github.com/acb-dev/acb/internal/testenv"
 )
-
-// depsPushBase pushes a one-file linux image to reg/repoTag and returns its
-// manifest digest.
-func depsPushBase(t *testing.T, reg, repoTag string) string {
-	t.Helper()
-	var buf bytes.Buffer
-	tw := tar.NewWriter(&buf)
-	body := []byte(repoTag + "\n")
-	if err := tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "base.txt", Mode: 0o644, Size: int64(len(body)),
-		ModTime: time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := tw.Write(body); err != nil {
-		t.Fatal(err)
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	layer, err := tarball.LayerFromOpener(func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(buf.Bytes())), nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := mutate.AppendLayers(empty.Image, layer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := img.ConfigFile()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg = cfg.DeepCopy()
-	cfg.OS, cfg.Architecture = "linux", runtime.GOARCH
-	if img, err = mutate.ConfigFile(img, cfg); err != nil {
-		t.Fatal(err)
-	}
-	ref, err := name.ParseReference(reg + "/" + repoTag)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := remote.Write(ref, img); err != nil {
-		t.Fatalf("push %s: %v", ref, err)
-	}
-	d, err := img.Digest()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d.String()
-}
-
-func depsHead(t *testing.T, ref string) string {
-	t.Helper()
-	r, err := name.ParseReference(ref)
-	if err != nil {
-		t.Fatal(err)
-	}
-	desc, err := remote.Head(r)
-	if err != nil {
-		t.Fatalf("HEAD %s: %v", ref, err)
-	}
-	return desc.Digest.String()
-}
 
 func depsGit(t *testing.T, dir string, args ...string) string {
 	t.Helper()
@@ -171,7 +102,7 @@ func TestDepsE2ECLIReportFromGitContext(t *testing.T) {
 	testenv.RequireEngine(t)
 	ctx := testenv.Context(t, 4*time.Minute)
 	reg := testenv.Registry(t)
-	baseDigest := depsPushBase(t, reg, "base:1")
+	baseDigest := testenv.PushBaseImage(t, reg, "base:1", "base:1\n")
 	tag := reg + "/acbtest/cli-report:v1"
 	t.Cleanup(func() {
 		e := testenv.Engine(t)
@@ -214,7 +145,7 @@ func TestDepsE2ECLIReportFromGitContext(t *testing.T) {
 	img, _ := entry["image"].(map[string]any)
 	rt, _ := entry["runtime-dependency"].(map[string]any)
 	git, _ := entry["git"].(map[string]any)
-	if got, want := img["digest"], depsHead(t, tag); got != want {
+	if got, want := img["digest"], testenv.RegistryDigest(t, tag); got != want {
 		t.Errorf("image digest %v, registry serves %s", got, want)
 	}
 	if img["registry"] != reg || img["repository"] != "acbtest/cli-report" || img["tag"] != "v1" || img["reference"] != tag {
@@ -316,7 +247,7 @@ func TestDepsE2ECLIReportFromGitContext(t *testing.T) {
 func TestDepsRemoteDigestsStayOffPublicRegistries(t *testing.T) {
 	t.Parallel()
 	reg := testenv.Registry(t)
-	want := depsPushBase(t, reg, "base:1")
+	want := testenv.PushBaseImage(t, reg, "base:1", "base:1\n")
 	resolve := remoteDigests(nil)
 	ctx := testenv.Context(t, time.Minute)
 	for _, ref := range []string{"docker.io/library/alpine:latest", "mcr.microsoft.com/hello-world:latest", "myreg.azurecr.io/app:1"} {

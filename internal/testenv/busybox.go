@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,38 +21,35 @@ const BusyboxTag = "acbtest/busybox:1"
 // BusyboxPath is the host's static busybox (Debian's busybox-static).
 const BusyboxPath = "/bin/busybox"
 
-var (
-	busyboxMu    sync.Mutex
-	busyboxBuilt = map[string]bool{} // engine host -> tag known present
-)
-
-// BusyboxImage returns BusyboxTag, building it first if the engine lacks it:
-// a FROM scratch image holding the host's static /bin/busybox with a symlink
-// in /bin for every applet (sh, echo, sleep, cat, wget, nc, httpd, ...),
-// /etc/passwd and /etc/group (root, nobody), /tmp and /www/index.html. The
-// build goes through the Engine API with an in-memory context. It is
-// idempotent and safe across parallel test processes: the tag is checked
-// first, and concurrent builds of the same deterministic context produce the
-// same image.
+// BusyboxImage returns BusyboxTag, building it first if the engine lacks it
+// (see EnsureBusybox). The test fails if it cannot.
 func BusyboxImage(t testing.TB) string {
 	t.Helper()
-	e := Engine(t)
-	busyboxMu.Lock()
-	defer busyboxMu.Unlock()
-	if busyboxBuilt[e.Host()] {
-		return BusyboxTag
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
+	if _, err := EnsureBusybox(ctx, Engine(t)); err != nil {
+		t.Fatalf("testenv: %v", err)
+	}
+	return BusyboxTag
+}
+
+// EnsureBusybox builds BusyboxTag unless the engine has it, and reports
+// whether it built it. The image is FROM scratch, holding the host's static
+// /bin/busybox with a symlink in /bin for every applet (sh, echo, sleep,
+// cat, wget, nc, httpd, ...), /etc/passwd and /etc/group (root, nobody),
+// /tmp and /www/index.html. The build goes through the Engine API with an
+// in-memory context. It is idempotent and safe across parallel processes:
+// the tag is checked first, and concurrent builds of the same deterministic
+// context produce the same image. The bench harness uses it too.
+func EnsureBusybox(ctx context.Context, e engine.Engine) (built bool, err error) {
 	if _, err := e.InspectImage(ctx, BusyboxTag); err == nil {
-		busyboxBuilt[e.Host()] = true
-		return BusyboxTag
+		return false, nil
 	} else if !errors.Is(err, engine.ErrNotFound) {
-		t.Fatalf("testenv: inspecting %s: %v", BusyboxTag, err)
+		return false, fmt.Errorf("inspecting %s: %w", BusyboxTag, err)
 	}
 	buildCtx, err := busyboxContext()
 	if err != nil {
-		t.Fatalf("testenv: %v", err)
+		return false, err
 	}
 	var out bytes.Buffer
 	if _, err := e.Build(ctx, engine.BuildSpec{
@@ -61,10 +57,9 @@ func BusyboxImage(t testing.TB) string {
 		Tags:    []string{BusyboxTag},
 		Labels:  map[string]string{"dev.acb.test": "busybox"},
 	}, &out); err != nil {
-		t.Fatalf("testenv: building %s: %v\n%s", BusyboxTag, err, out.String())
+		return false, fmt.Errorf("building %s: %w\n%s", BusyboxTag, err, out.String())
 	}
-	busyboxBuilt[e.Host()] = true
-	return BusyboxTag
+	return true, nil
 }
 
 // busyboxContext returns the build context tar for BusyboxImage.
