@@ -79,6 +79,10 @@ func (f *fakeEngine) NetworkGateway(context.Context, string) (string, error) {
 }
 
 func (f *fakeEngine) RunContainer(ctx context.Context, spec engine.ContainerSpec, out engine.Streams) (int, error) {
+	if id := spec.Labels["dev.acb.step"]; id != "" {
+		// Record by step id: one-letter ids get a suffixed container name.
+		spec.Name = id
+	}
 	f.mu.Lock()
 	f.running++
 	if f.running > f.maxRun {

@@ -21,69 +21,63 @@ import (
 const HomeDir = "/acb/home"
 
 // setup creates the run volume (filled with the source), the networks, the
-// home volume with the Docker configuration, and the secret volumes.
+// home volume with the Docker configuration, and the secret volumes. The
+// engine work of the volume, the networks and the home volume runs
+// concurrently (they do not depend on each other); the log lines come in
+// ACR's order as each part completes. Every part has ended when setup
+// returns, so clean-up sees all that was created.
 func (r *run) setup(ctx context.Context) error {
-	if err := r.createVolume(ctx, r.vol); err != nil {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	source := r.startPart(ctx, r.setupSource)
+	var nets []netResult
+	networks := r.startPart(ctx, func(ctx context.Context) error {
+		nets = r.setupNetworks(ctx)
+		return nil
+	})
+	var cfgJSON []byte
+	home := r.startPart(ctx, func(ctx context.Context) (err error) {
+		cfgJSON, err = r.setupHome(ctx)
+		return err
+	})
+	fail := func(err error) error {
+		cancel()
+		source.wait()
+		networks.wait()
+		home.wait()
 		return err
 	}
+
 	if src := r.opts.Source; src.hasContent() {
 		r.c.logf("", evSetup, "Downloading source code...")
-		if !r.fromHost {
-			rc, err := openSource(src)
-			if err != nil {
-				return err
-			}
-			err = r.eng.CopyToVolume(ctx, r.vol, rc)
-			rc.Close()
-			if err != nil {
-				return engineErr("copying the source context into "+r.vol, err)
-			}
+		if err := source.wait(); err != nil {
+			return fail(err)
 		}
 		r.c.logf("", evSetup, "Finished downloading source code")
+	} else if err := source.wait(); err != nil {
+		return fail(err)
 	}
 	// ACR's order (spec §11): source, alias notice, home volume, network.
 	if template.AliasesEnabled(r.task.Version) {
 		r.c.logf("", evSetup, "Alias support enabled for version >= 1.1.0, please see https://aka.ms/acr/tasks/task-aliases for more information.")
 	}
 	r.c.logf("", evSetup, "Using %s as the home volume", r.vol)
-	for _, n := range r.task.Networks {
-		name := r.network(n.Name)
-		if n.SkipCreation {
-			r.c.logf("", evSetup, "Skip creating network: %s", name)
+	networks.wait()
+	for _, n := range nets {
+		if n.skip {
+			r.c.logf("", evSetup, "Skip creating network: %s", n.name)
 			continue
 		}
-		r.c.logf("", evSetup, "Creating Docker network: %s, driver: '%s'", name, n.Driver)
-		err := r.eng.CreateNetwork(ctx, engine.NetworkSpec{Name: name, Driver: n.Driver, IPv6: n.IPv6, Labels: r.labels()})
-		if err != nil {
-			if errors.Is(err, engine.ErrConflict) {
-				return engineErr("creating network "+name, fmt.Errorf("%w (another run on this engine? use --unique-names)", err))
-			}
-			return engineErr("creating network "+name, err)
+		r.c.logf("", evSetup, "Creating Docker network: %s, driver: '%s'", n.name, n.driver)
+		if n.err != nil {
+			return fail(n.err)
 		}
-		r.mu.Lock()
-		r.madeNetworks = append(r.madeNetworks, name)
-		r.mu.Unlock()
-		r.c.logf("", evSetup, "Successfully set up Docker network: %s", name)
+		r.c.logf("", evSetup, "Successfully set up Docker network: %s", n.name)
 	}
 	r.startIdentity(ctx)
 	r.c.logf("", evSetup, "Setting up Docker configuration...")
-	if err := r.createVolume(ctx, r.home); err != nil {
-		return err
-	}
-	auths, err := r.currentAuths(ctx)
-	if err != nil {
-		return fmt.Errorf("%w: %w", ErrLogin, err)
-	}
-	cfgJSON, err := dockerConfigJSON(auths)
-	if err != nil {
-		return err
-	}
-	cfg, err := dockerConfigTar(auths)
-	if err != nil {
-		return err
-	}
-	if err := r.eng.CopyToVolume(ctx, r.home, bytes.NewReader(cfg)); err != nil {
-		return engineErr("writing the Docker configuration", err)
+	if err := home.wait(); err != nil {
+		return fail(err)
 	}
 	r.cfgMu.Lock()
 	r.cfgWritten = cfgJSON
@@ -99,6 +93,108 @@ func (r *run) setup(ctx context.Context) error {
 		r.c.logf("", evSetup, "Volume source %s successfully created", v.Name)
 	}
 	return nil
+}
+
+// setupPart is a part of the set-up running in its own goroutine.
+type setupPart struct {
+	done chan struct{}
+	err  error
+}
+
+// startPart runs f in a goroutine that ends when f returns.
+func (r *run) startPart(ctx context.Context, f func(context.Context) error) *setupPart {
+	p := &setupPart{done: make(chan struct{})}
+	go func() {
+		defer close(p.done)
+		p.err = f(ctx)
+	}()
+	return p
+}
+
+// wait blocks until the part has ended and returns its error.
+func (p *setupPart) wait() error {
+	<-p.done
+	return p.err
+}
+
+// setupSource creates the run volume and copies the source into it (unless
+// build steps read the source directory itself, see readsHostWorkspace).
+func (r *run) setupSource(ctx context.Context) error {
+	if err := r.createVolume(ctx, r.vol); err != nil {
+		return err
+	}
+	src := r.opts.Source
+	if !src.hasContent() || r.fromHost {
+		return nil
+	}
+	rc, err := openSource(src)
+	if err != nil {
+		return err
+	}
+	err = r.eng.CopyToVolume(ctx, r.vol, rc)
+	rc.Close()
+	if err != nil {
+		return engineErr("copying the source context into "+r.vol, err)
+	}
+	return nil
+}
+
+// netResult is the outcome of creating one task network.
+type netResult struct {
+	name, driver string
+	skip         bool
+	err          error
+}
+
+// setupNetworks creates the task's networks in order, stopping at the
+// first failure.
+func (r *run) setupNetworks(ctx context.Context) []netResult {
+	var out []netResult
+	for _, n := range r.task.Networks {
+		res := netResult{name: r.network(n.Name), driver: n.Driver, skip: n.SkipCreation}
+		if !res.skip {
+			res.err = r.eng.CreateNetwork(ctx, engine.NetworkSpec{Name: res.name, Driver: n.Driver, IPv6: n.IPv6, Labels: r.labels()})
+			switch {
+			case errors.Is(res.err, engine.ErrConflict):
+				res.err = engineErr("creating network "+res.name, fmt.Errorf("%w (another run on this engine? use --unique-names)", res.err))
+			case res.err != nil:
+				res.err = engineErr("creating network "+res.name, res.err)
+			default:
+				r.mu.Lock()
+				r.madeNetworks = append(r.madeNetworks, res.name)
+				r.mu.Unlock()
+			}
+		}
+		out = append(out, res)
+		if res.err != nil {
+			break
+		}
+	}
+	return out
+}
+
+// setupHome creates the home volume holding the run's Docker
+// configuration and returns the configuration written.
+func (r *run) setupHome(ctx context.Context) ([]byte, error) {
+	if err := r.createVolume(ctx, r.home); err != nil {
+		return nil, err
+	}
+	auths, err := r.currentAuths(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrLogin, err)
+	}
+	cfgJSON, err := dockerConfigJSON(auths)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := dockerConfigTar(auths)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.eng.CopyToVolume(ctx, r.home, bytes.NewReader(cfg)); err != nil {
+		return nil, engineErr("writing the Docker configuration", err)
+	}
+	return cfgJSON, nil
 }
 
 func (r *run) createVolume(ctx context.Context, name string) error {
