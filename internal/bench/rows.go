@@ -8,6 +8,7 @@ const (
 	vCLI       = "docker CLI"
 	vAPI       = "Engine API loop"
 	vAPILayout = "Engine API loop, acb's layout (user network + 2 volumes)"
+	vACBEmpty  = "acb run, the same task with no step (fixed cost per run)"
 )
 
 // row adds a timing row for variant, with its ratio against baseline when
