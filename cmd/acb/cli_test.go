@@ -114,3 +114,20 @@ func TestVersion(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, out)
 	}
 }
+
+func TestErrorsMaskSecrets(t *testing.T) {
+	const secret = "supersecretvalue"
+	task := "version: v1.1.0\nsteps:\n  - cmd: bash echo hi\n    timeout: {{.Values.tok}}\n"
+	for _, args := range [][]string{
+		{"render", "-f", "-", "--set-secret", "tok=" + secret},
+		{"graph", "-f", "-", "--set-secret", "tok=" + secret},
+		{"validate", "-", "--set-secret", "tok=" + secret},
+	} {
+		var out, errOut bytes.Buffer
+		code := run(context.Background(), args, strings.NewReader(task), &out, &errOut)
+		all := out.String() + errOut.String()
+		if code == exitOK || !strings.Contains(all, `found "***"`) || strings.Contains(all, secret) {
+			t.Errorf("%s: exit %d, output:\n%s", args[0], code, all)
+		}
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
-
-	"github.com/acb-dev/acb/runner"
 )
 
 func newGraphCommand() *cobra.Command {
@@ -21,17 +19,10 @@ dependencies and the waves of steps that start together when all succeed.`,
   acb graph -f acb.yaml --format mermaid`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			lf.stdin = cmd.InOrStdin()
-			opts, err := lf.options(lf.file)
+			loaded, _, err := loadForDisplay(cmd, &lf)
 			if err != nil {
 				return err
 			}
-			opts.AllowUnresolvedSecrets = true
-			loaded, err := runner.Load(cmd.Context(), opts)
-			if err != nil {
-				return asInput(err)
-			}
-			printWarnings(cmd.ErrOrStderr(), loaded)
 			out := cmd.OutOrStdout()
 			switch format {
 			case "text":

@@ -73,12 +73,15 @@ func (f *loadFlags) offlineSecrets() (*secrets.Offline, error) {
 }
 
 // options turns the flags into runner.LoadOptions for one file. Task
-// secrets resolve from the offline sources only; acb run adds Key Vault.
-func (f *loadFlags) options(file string) (runner.LoadOptions, error) {
+// secrets resolve from the offline sources only (acb run adds Key Vault);
+// every secret value resolved, and every --set-secret value, is added to
+// masker as soon as it is known, so errors of the load can be masked.
+func (f *loadFlags) options(file string, masker *secrets.Masker) (runner.LoadOptions, error) {
 	local, err := f.offlineSecrets()
 	if err != nil {
 		return runner.LoadOptions{}, asInput(err)
 	}
+	addSetSecrets(masker, f.setSecret)
 	run := f.run
 	if run.ID == "" {
 		// ACR always has a run id; so does every acb run.
@@ -90,7 +93,7 @@ func (f *loadFlags) options(file string) (runner.LoadOptions, error) {
 		ValuesFiles:      f.values,
 		Set:              f.set,
 		SetSecrets:       f.setSecret,
-		Resolver:         runner.SecretsResolver(&secrets.Chain{Local: local, OfflineOnly: true}),
+		Resolver:         runner.SecretsResolver(maskingResolver{&secrets.Chain{Local: local, OfflineOnly: true}, masker}),
 		Run:              run,
 		Aliases:          f.aliases,
 		Lenient:          f.lenient,

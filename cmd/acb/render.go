@@ -1,13 +1,11 @@
 package main
 
 import (
-	"fmt"
 	"io"
 
 	"github.com/spf13/cobra"
 
 	"github.com/acb-dev/acb/runner"
-	"github.com/acb-dev/acb/secrets"
 )
 
 func newRenderCommand() *cobra.Command {
@@ -24,20 +22,13 @@ secrets that cannot be resolved offline render as ***.`,
   acb render -f task.yaml --values values.yaml --registry myreg.azurecr.io`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			lf.stdin = cmd.InOrStdin()
-			opts, err := lf.options(lf.file)
+			loaded, masker, err := loadForDisplay(cmd, &lf)
 			if err != nil {
 				return err
 			}
-			opts.AllowUnresolvedSecrets = true
-			loaded, err := runner.Load(cmd.Context(), opts)
-			if err != nil {
-				return asInput(err)
-			}
-			printWarnings(cmd.ErrOrStderr(), loaded)
 			text := runner.RenderedWithImageAliases(loaded)
 			if !showSecrets {
-				text = secrets.NewMasker(loaded.SecretValues...).String(text)
+				text = masker.String(text)
 			}
 			_, err = io.WriteString(cmd.OutOrStdout(), text)
 			return err
@@ -46,10 +37,4 @@ secrets that cannot be resolved offline render as ***.`,
 	lf.register(cmd.Flags(), true)
 	cmd.Flags().BoolVar(&showSecrets, "show-secrets", false, "print secret values instead of ***")
 	return cmd
-}
-
-func printWarnings(w io.Writer, l *runner.Loaded) {
-	for _, d := range l.Warnings {
-		fmt.Fprintln(w, d.Error())
-	}
 }

@@ -91,7 +91,6 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlags, contextArg string) (err error) {
 	stderr, stdout := cmd.ErrOrStderr(), cmd.OutOrStdout()
 	masker := secrets.NewMasker()
-	addSetSecrets(masker, lf.setSecret)
 	defer func() { err = maskCLIError(masker, err) }()
 	if err := rf.check(); err != nil {
 		return asInput(err)
@@ -106,7 +105,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 	}
 	defer src.Cleanup()
 
-	opts, err := lf.options(lf.file)
+	opts, err := lf.options(lf.file, masker)
 	if err != nil {
 		return err
 	}

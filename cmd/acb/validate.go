@@ -48,15 +48,17 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 			if output != "text" && output != "json" {
 				return asInput(fmt.Errorf("--output %q: expected text or json", output))
 			}
+			lf.stdin = cmd.InOrStdin()
 			var results []fileResult
 			invalid := 0
 			for _, file := range files {
-				opts, err := lf.options(file)
+				masker := secrets.NewMasker()
+				opts, err := lf.options(file, masker)
 				if err != nil {
 					return err
 				}
 				opts.AllowUnresolvedSecrets = true
-				res := validateOne(cmd, file, opts)
+				res := validateOne(cmd, file, opts, masker)
 				if !res.Valid {
 					invalid++
 				}
@@ -82,12 +84,11 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 	return cmd
 }
 
-func validateOne(cmd *cobra.Command, file string, opts runner.LoadOptions) fileResult {
+func validateOne(cmd *cobra.Command, file string, opts runner.LoadOptions, masker *secrets.Masker) fileResult {
 	res := fileResult{File: file, Problems: []problem{}}
 	loaded, err := runner.Load(cmd.Context(), opts)
-	var masker *secrets.Masker
 	if loaded != nil {
-		masker = secrets.NewMasker(loaded.SecretValues...)
+		masker.Add(loaded.SecretValues...)
 		res.Steps = len(loaded.Task.Steps)
 		for _, d := range loaded.Warnings {
 			res.Problems = append(res.Problems, toProblem(file, d, masker))
@@ -107,7 +108,7 @@ func validateOne(cmd *cobra.Command, file string, opts runner.LoadOptions) fileR
 	case errors.As(err, &one):
 		res.Problems = append(res.Problems, toProblem(file, one, masker))
 	default:
-		res.Problems = append(res.Problems, problem{File: file, Severity: "error", Message: err.Error()})
+		res.Problems = append(res.Problems, problem{File: file, Severity: "error", Message: masker.String(err.Error())})
 	}
 	return res
 }
