@@ -341,15 +341,7 @@ func TestIntegrationBuildAndPush(t *testing.T) {
 		"app/drop.log":      "drop\n",
 		"app/.dockerignore": "*.log\n",
 	}
-	for n, c := range files {
-		p := filepath.Join(dir, n)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	src, err := PrepareContext(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)

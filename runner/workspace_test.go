@@ -50,15 +50,7 @@ func TestIntegrationBuildFromHostWorkspace(t *testing.T) {
 		"app/drop.log":          "drop\n",
 		"app/.dockerignore":     "*.log\n",
 	}
-	for n, c := range files {
-		p := filepath.Join(dir, n)
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(c), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	writeTree(t, dir, files)
 	if err := os.Symlink("keep.txt", filepath.Join(dir, "app", "link.txt")); err != nil {
 		t.Fatal(err)
 	}
