@@ -216,7 +216,11 @@ func (r *run) cmdSpec(s *graph.Step, cmd *args.Cmd) (engine.ContainerSpec, error
 		if err != nil {
 			return spec, inputErr("step %s: %v", s.ID, err)
 		}
-		spec.Mounts = append(spec.Mounts, m)
+		mounts, err := addMount(spec.Mounts, m)
+		if err != nil {
+			return spec, inputErr("step %s: -v %s: %v", s.ID, v, err)
+		}
+		spec.Mounts = mounts
 	}
 	for _, l := range cmd.Labels {
 		k, v, _ := strings.Cut(l, "=")
@@ -301,4 +305,22 @@ func shellVarText(v string) string {
 		return v
 	}
 	return "$" + v
+}
+
+// addMount adds a -v mount of a cmd to the step's mounts. A mount acb
+// already makes (the same source at the same path, such as the Docker
+// socket tasks often mount themselves) is not repeated; another source at
+// a path acb already uses is an error, where the engine would only say
+// "Duplicate mount point".
+func addMount(mounts []engine.Mount, m engine.Mount) ([]engine.Mount, error) {
+	for _, have := range mounts {
+		if path.Clean(have.Target) != path.Clean(m.Target) {
+			continue
+		}
+		if have.Source == m.Source && have.Type == m.Type {
+			return mounts, nil
+		}
+		return nil, fmt.Errorf("%s is already mounted at %s", have.Source, have.Target)
+	}
+	return append(mounts, m), nil
 }
