@@ -164,7 +164,7 @@ func parseAliasValues(v *yaml.Node, into map[string]string, bad func(*yaml.Node,
 	for i := 0; i+1 < len(v.Content); i += 2 {
 		name, val := v.Content[i], v.Content[i+1]
 		if !validAliasName(name.Value) || name.Kind != yaml.ScalarNode {
-			bad(name, "alias key names only support alphanumeric characters: %q", name.Value)
+			bad(name, "alias name %q must be letters and digits only", name.Value)
 			continue
 		}
 		s, ok := scalarString(val)
@@ -204,16 +204,16 @@ func parseAliasSrc(v *yaml.Node, at func(*yaml.Node) diag.Position, bad func(*ya
 func parseDirective(v *yaml.Node, bad func(*yaml.Node, string, ...any)) (rune, bool) {
 	s, ok := scalarString(v)
 	if !ok || utf8.RuneCountInString(s) != 1 {
-		bad(v, "$ directive can only be overwritten by a single character")
+		bad(v, "the alias directive must be exactly one character")
 		return 0, false
 	}
 	r, _ := utf8.DecodeRuneInString(s)
 	switch {
 	case r < utf8.RuneSelf && isAlnum(byte(r)):
-		bad(v, "overwritten directives may not be alphanumeric characters")
+		bad(v, "the alias directive must not be a letter or digit")
 		return 0, false
 	case r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r):
-		bad(v, "overwritten directives may not be blank, control or invalid characters")
+		bad(v, "the alias directive must not be blank, a control character or invalid UTF-8")
 		return 0, false
 	}
 	return r, true
@@ -253,7 +253,7 @@ func buildAliasTable(ctx context.Context, def aliasDef, goos string, opts Option
 	table := DefaultAliases(goos)
 	for k, v := range opts.Aliases {
 		if !validAliasName(k) {
-			return nil, fmt.Errorf("alias option %q: alias key names only support alphanumeric characters", k)
+			return nil, fmt.Errorf("alias option %q: an alias name must be letters and digits only", k)
 		}
 		table[k] = v
 	}

@@ -207,23 +207,23 @@ func TestAliasValidation(t *testing.T) {
 		name, src string
 		want      []string // "line:col: message" fragments
 	}{
-		{"long directive", "version: v1.1.0\nalias:\n  directive: '&&'\n", []string{"task.yaml:3:14: $ directive can only be overwritten by a single character"}},
-		{"empty directive", "version: v1.1.0\nalias:\n  directive: ''\n", []string{"task.yaml:3:14: $ directive can only"}},
-		{"alnum directive", "version: v1.1.0\nalias:\n  directive: a\n", []string{"task.yaml:3:14: overwritten directives may not be alphanumeric characters"}},
-		{"blank directive", "version: v1.1.0\nalias:\n  directive: ' '\n", []string{"task.yaml:3:14: overwritten directives may not be blank"}},
+		{"long directive", "version: v1.1.0\nalias:\n  directive: '&&'\n", []string{"task.yaml:3:14: the alias directive must be exactly one character"}},
+		{"empty directive", "version: v1.1.0\nalias:\n  directive: ''\n", []string{"task.yaml:3:14: the alias directive must be exactly one"}},
+		{"alnum directive", "version: v1.1.0\nalias:\n  directive: a\n", []string{"task.yaml:3:14: the alias directive must not be a letter or digit"}},
+		{"blank directive", "version: v1.1.0\nalias:\n  directive: ' '\n", []string{"task.yaml:3:14: the alias directive must not be blank"}},
 		{"bad key", "version: v1.1.0\nalias:\n  values:\n    ok: 1\n    my_alias: x\n    my-alias: y\n", []string{
-			`task.yaml:5:5: alias key names only support alphanumeric characters: "my_alias"`,
-			`task.yaml:6:5: alias key names only support alphanumeric characters: "my-alias"`,
+			`task.yaml:5:5: alias name "my_alias" must be letters and digits only`,
+			`task.yaml:6:5: alias name "my-alias" must be letters and digits only`,
 		}},
 		{"non-string value", "version: v1.1.0\nalias:\n  values:\n    a: [1]\n", []string{`task.yaml:4:8: alias "a" must be a string`}},
 		{"unknown key", "version: v1.1.0\nalias:\n  vals:\n    a: b\n", []string{`task.yaml:3:3: unknown alias key "vals"`}},
-		{"bad src key", "version: v1.1.0\nalias:\n  src: [bad.yaml]\n", []string{`bad.yaml:2:1: alias key names only support alphanumeric characters: "bad_key"`}},
+		{"bad src key", "version: v1.1.0\nalias:\n  src: [bad.yaml]\n", []string{`bad.yaml:2:1: alias name "bad_key" must be letters and digits only`}},
 		{"src not a map", "version: v1.1.0\nalias:\n  src: [list.yaml]\n", []string{`list.yaml:1:1: alias src must be a map`}},
 		{"missing src", "version: v1.1.0\nalias:\n  src: [nope.yaml]\n", []string{`task.yaml:3:9: alias src`, "nope.yaml"}},
 		{"duplicate block", "version: v1.1.0\nalias:\n  values: {a: b}\nsteps: []\nalias:\n", []string{"task.yaml:5:1: duplicate alias block (the first is at line 2)"}},
 		{"yaml error", "version: v1.1.0\n\nalias:\n  values: [\n", []string{"task.yaml:", "alias block: yaml:"}},
 		{"template error in block", "version: v1.1.0\nalias:\n  values:\n    a: {{ .Values.x.y }}\n", []string{"task.yaml:4:"}},
-		{"after a multi-line template", "version: v1.1.0\nalias:\n  values:\n    a: {{ \"x\\n    b: y\" }}\n    c_d: 1\n", []string{`task.yaml:5:5: alias key names only support alphanumeric characters: "c_d"`}},
+		{"after a multi-line template", "version: v1.1.0\nalias:\n  values:\n    a: {{ \"x\\n    b: y\" }}\n    c_d: 1\n", []string{`task.yaml:5:5: alias name "c_d" must be letters and digits only`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

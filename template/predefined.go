@@ -57,7 +57,7 @@ func SetAlias(aliases map[string]string, kv string) error {
 		return fmt.Errorf("invalid --alias %q: no = assignment found", kv)
 	}
 	if !validAliasName(name) {
-		return fmt.Errorf("invalid --alias %q: alias key names only support alphanumeric characters", kv)
+		return fmt.Errorf("--alias %q: an alias name must be letters and digits only", kv)
 	}
 	aliases[name] = val
 	return nil

@@ -145,7 +145,7 @@ func parseAliasFile(name string, data []byte) (map[string]string, error) {
 	for i := 0; i+1 < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
 		if k.Kind != yaml.ScalarNode || !validAliasName(k.Value) {
-			errs = append(errs, diag.Errorf(at(k), "", "alias key names only support alphanumeric characters: %q", k.Value))
+			errs = append(errs, diag.Errorf(at(k), "", "alias name %q must be letters and digits only", k.Value))
 			continue
 		}
 		s, ok := scalarString(v)
