@@ -28,6 +28,8 @@ fi
 # their own instances on random ports, so stop a packaged one if it runs.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet docker-registry 2>/dev/null; then
 	systemctl stop docker-registry || true
+elif [ -x /etc/init.d/docker-registry ] && /etc/init.d/docker-registry status >/dev/null 2>&1; then
+	/etc/init.d/docker-registry stop >/dev/null 2>&1 || true
 fi
 
 if docker info >/dev/null 2>&1; then
