@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/acb-dev/acb/runner/identity"
 )
 
 // Step identity: with Options.StepIdentity, acb serves the task's managed
@@ -41,7 +43,8 @@ const hostNetwork = "host"
 // stepIdentity is the run's identity endpoint: one handler, one listener
 // per network.
 type stepIdentity struct {
-	handler *identityHandler
+	handler *identity.Handler
+	secret  string // the handler's header secret, given to step containers
 
 	mu       sync.Mutex
 	off      bool              // listening failed once: no identity for the run
@@ -59,11 +62,13 @@ func (r *run) startIdentity(ctx context.Context) {
 	}
 	b := make([]byte, 32)
 	_, _ = rand.Read(b) // never fails (crypto/rand panics instead)
+	secret := hex.EncodeToString(b)
 	onErr := func(err error) {
 		r.warnOnce("\x00identity-token", "", "WARNING: Step identity: a step's token request failed: %v", err)
 	}
 	si := &stepIdentity{
-		handler:  newIdentityHandler(r.opts.StepIdentity, hex.EncodeToString(b), r.opts.Masker, onErr),
+		handler:  identity.NewHandler(r.opts.StepIdentity, secret, r.opts.Masker, onErr),
+		secret:   secret,
 		endpoint: map[string]string{},
 	}
 	r.mu.Lock()
@@ -100,7 +105,7 @@ func (r *run) identityEnv(ctx context.Context, step, network string) []string {
 	if url == "" {
 		return nil
 	}
-	secret := si.handler.secret
+	secret := si.secret
 	return []string{
 		"IDENTITY_ENDPOINT=" + url, "IDENTITY_HEADER=" + secret,
 		"MSI_ENDPOINT=" + url, "MSI_SECRET=" + secret,
@@ -136,7 +141,7 @@ func (si *stepIdentity) listen(ctx context.Context, r *run, step, network string
 		defer si.serving.Done()
 		_ = srv.Serve(ln) // returns at stopIdentity
 	}()
-	url := "http://" + ln.Addr().String() + identityPath
+	url := "http://" + ln.Addr().String() + identity.Path
 	r.c.logf(step, evSetup, "Serving the task's identity to steps on network %s at %s", network, url)
 	return url
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/args"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/identity"
 	"github.com/acb-dev/acb/secrets"
 )
 
@@ -118,7 +119,7 @@ type Options struct {
 	// protocol (IDENTITY_ENDPOINT, IDENTITY_HEADER) on the run network's
 	// gateway, so `az login --identity` and the Azure SDKs work in steps
 	// (see identity.go). Nil serves none.
-	StepIdentity TokenSource
+	StepIdentity identity.TokenSource
 
 	// AfterSuccess is called after each "Step ID: X marked as successful"
 	// line of a successful run, in file order; an error fails the run.

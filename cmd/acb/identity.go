@@ -11,11 +11,11 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/auth"
-	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/identity"
 )
 
 // stepTokenSource serves the task's identity (--identity) to steps: it
-// adapts acb's auth token sources to runner.TokenSource. A request without
+// adapts acb's auth token sources to identity.TokenSource. A request without
 // a client id gets the task's identity; a request naming a user-assigned
 // identity's client id gets that managed identity. It is safe for
 // concurrent use.
@@ -40,7 +40,7 @@ func newStepIdentity(rf *runFlags) (*stepTokenSource, error) {
 	return &stepTokenSource{identity: rf.identity, sources: map[string]auth.TokenSource{"": ts}}, nil
 }
 
-// Token implements runner.TokenSource.
+// Token implements identity.TokenSource.
 func (s *stepTokenSource) Token(ctx context.Context, resource, clientID string) (string, time.Time, error) {
 	key := strings.ToLower(clientID)
 	if strings.EqualFold(key, s.identity) {
@@ -69,7 +69,7 @@ func (s *stepTokenSource) Token(ctx context.Context, resource, clientID string) 
 // src is nil or the engine at host (the client's DOCKER_HOST) runs on
 // another machine, where its networks' gateways are not this host's
 // addresses; that is said once on log.
-func stepIdentityFor(ctx context.Context, src *stepTokenSource, host string, log io.Writer) runner.TokenSource {
+func stepIdentityFor(ctx context.Context, src *stepTokenSource, host string, log io.Writer) identity.TokenSource {
 	if src == nil {
 		return nil
 	}

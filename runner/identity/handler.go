@@ -1,4 +1,4 @@
-package runner
+package identity
 
 import (
 	"context"
@@ -15,8 +15,8 @@ import (
 )
 
 // TokenSource obtains Entra ID access tokens for the task's identity; it is
-// what Options.StepIdentity serves to step containers. The runner does not
-// know how tokens are obtained (the CLI adapts acb's auth package).
+// what the endpoint serves to step containers. This package does not know
+// how tokens are obtained (the CLI adapts acb's auth package).
 type TokenSource interface {
 	// Token returns an access token for resource, an Entra ID resource
 	// such as "https://management.azure.com/", and its expiry. clientID is
@@ -28,9 +28,14 @@ type TokenSource interface {
 // Paths and API versions of the App Service managed-identity protocol that
 // the step identity endpoint speaks.
 const (
-	identityPath       = "/msi/token"
-	identityAPIVersion = "2019-08-01" // X-IDENTITY-HEADER, client_id
-	msiAPIVersion      = "2017-09-01" // secret header, clientid (MSI_ENDPOINT/MSI_SECRET)
+	// Path is the endpoint's path: IDENTITY_ENDPOINT is http://host:port/msi/token.
+	Path = "/msi/token"
+	// APIVersion is the App Service protocol version IDENTITY_ENDPOINT and
+	// IDENTITY_HEADER belong to (header X-IDENTITY-HEADER, client_id).
+	APIVersion = "2019-08-01"
+	// MSIAPIVersion is the older version MSI_ENDPOINT and MSI_SECRET belong
+	// to (header secret, clientid).
+	MSIAPIVersion = "2017-09-01"
 	// identityRefresh is how long before expiry a cached token is replaced:
 	// MSAL does not use tokens that expire within five minutes either.
 	identityRefresh = 5 * time.Minute
@@ -38,11 +43,11 @@ const (
 	identityTimeout = time.Minute
 )
 
-// identityHandler answers App Service managed-identity token requests with
-// tokens from src, cached per resource and client id until shortly before
-// they expire. Every token it hands out and its header secret are added to
-// masker. It is safe for concurrent use.
-type identityHandler struct {
+// Handler answers App Service managed-identity token requests with tokens
+// from its TokenSource, cached per resource and client id until shortly
+// before they expire. Every token it hands out and its header secret are
+// added to its masker. It is safe for concurrent use.
+type Handler struct {
 	src    TokenSource
 	secret string
 	masker *secrets.Masker
@@ -67,15 +72,18 @@ type tokenResponse struct {
 	ClientID    string `json:"client_id,omitempty"`
 }
 
-func newIdentityHandler(src TokenSource, secret string, masker *secrets.Masker, onErr func(error)) *identityHandler {
+// NewHandler returns a Handler serving tokens from src to requests that
+// carry secret; masker (nil for none) learns the secret and every token
+// served; onErr (nil for none) is told about upstream failures.
+func NewHandler(src TokenSource, secret string, masker *secrets.Masker, onErr func(error)) *Handler {
 	masker.Add(secret)
-	return &identityHandler{src: src, secret: secret, masker: masker, onErr: onErr, cache: map[[2]string]cachedToken{}}
+	return &Handler{src: src, secret: secret, masker: masker, onErr: onErr, cache: map[[2]string]cachedToken{}}
 }
 
 // ServeHTTP implements http.Handler.
-func (h *identityHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
-	if p := strings.TrimSuffix(req.URL.Path, "/"); p != identityPath {
-		identityError(w, http.StatusNotFound, "not_found", "the managed identity endpoint is "+identityPath)
+func (h *Handler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
+	if p := strings.TrimSuffix(req.URL.Path, "/"); p != Path {
+		identityError(w, http.StatusNotFound, "not_found", "the managed identity endpoint is "+Path)
 		return
 	}
 	if req.Method != http.MethodGet {
@@ -85,7 +93,7 @@ func (h *identityHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	q := req.URL.Query()
 	version := q.Get("api-version")
 	header, clientParam := "X-IDENTITY-HEADER", "client_id"
-	if version == msiAPIVersion {
+	if version == MSIAPIVersion {
 		header, clientParam = "secret", "clientid"
 	}
 	got := req.Header.Get(header)
@@ -94,8 +102,8 @@ func (h *identityHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		return
 	}
 	switch {
-	case version != identityAPIVersion && version != msiAPIVersion:
-		identityError(w, http.StatusBadRequest, "invalid_request", "api-version must be "+identityAPIVersion+" or "+msiAPIVersion)
+	case version != APIVersion && version != MSIAPIVersion:
+		identityError(w, http.StatusBadRequest, "invalid_request", "api-version must be "+APIVersion+" or "+MSIAPIVersion)
 		return
 	case q.Get("resource") == "":
 		identityError(w, http.StatusBadRequest, "invalid_request", "resource is required")
@@ -131,7 +139,7 @@ func (h *identityHandler) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 
 // token returns a cached token or a fresh one from the source. Concurrent
 // misses may both ask the source; the later answer wins.
-func (h *identityHandler) token(ctx context.Context, resource, clientID string) (cachedToken, error) {
+func (h *Handler) token(ctx context.Context, resource, clientID string) (cachedToken, error) {
 	key := [2]string{resource, clientID}
 	h.mu.Lock()
 	tok, ok := h.cache[key]
