@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -14,23 +13,6 @@ import (
 
 // Tests in this package change the process environment (t.Setenv), so none
 // of them runs in parallel.
-
-// azureEnv are the variables that steer azidentity's choice of credential.
-var azureEnv = []string{
-	"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH",
-	"AZURE_USERNAME", "AZURE_PASSWORD", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_TOKEN_CREDENTIALS",
-	"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT",
-	"MSI_ENDPOINT", "MSI_SECRET",
-}
-
-// clearAzureEnv unsets azureEnv for the rest of the test.
-func clearAzureEnv(t *testing.T) {
-	t.Helper()
-	for _, k := range azureEnv {
-		t.Setenv(k, "") // registers the restore
-		os.Unsetenv(k)
-	}
-}
 
 // noRetry keeps azidentity from retrying failed token requests itself, so
 // tests count acb's own attempts and stay fast.
@@ -47,7 +29,7 @@ type fakeAzure struct {
 
 func newFakeAzure(t *testing.T) fakeAzure {
 	t.Helper()
-	clearAzureEnv(t)
+	azurefake.ClearEnv(t)
 	mi := azurefake.NewManagedIdentity(t)
 	mi.SetEnv(t)
 	acr, host := azurefake.StartACR(t, mi)

@@ -105,7 +105,7 @@ func (b *imdsBlocker) Do(r *http.Request) (*http.Response, error) {
 }
 
 func TestTokenSourceDefaultChainNamesTheSource(t *testing.T) {
-	clearAzureEnv(t)
+	azurefake.ClearEnv(t)
 	// A fake Azure CLI answering `az account get-access-token -o json --resource R`.
 	dir := t.TempDir()
 	token := azurefake.JWT(map[string]any{"tid": azurefake.NewGUID(), "aud": DefaultResource})

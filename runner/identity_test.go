@@ -2,36 +2,21 @@ package runner
 
 import (
 	"context"
-	"encoding/base64"
-	"encoding/json"
 	"net"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/acb-dev/acb/secrets"
 )
 
-// fakeTokens is a TokenSource minting numbered tokens that live ttl.
-type fakeTokens struct {
-	mu    sync.Mutex
-	ttl   time.Duration
-	err   error
-	calls [][2]string // {resource, client id}
-}
+// staticToken is a TokenSource: these tests look at the runner's wiring,
+// not at tokens (the handler's own tests in runner/identity do).
+type staticToken string
 
-func (f *fakeTokens) Token(_ context.Context, resource, clientID string) (string, time.Time, error) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	if f.err != nil {
-		return "", time.Time{}, f.err
-	}
-	f.calls = append(f.calls, [2]string{resource, clientID})
-	claims, _ := json.Marshal(map[string]string{"appid": "app-of-" + clientID})
-	tok := "h." + base64.RawURLEncoding.EncodeToString(claims) + ".tok" + string(rune('a'+len(f.calls)))
-	return tok, time.Now().Add(f.ttl), nil
+func (s staticToken) Token(context.Context, string, string) (string, time.Time, error) {
+	return string(s), time.Now().Add(time.Hour), nil
 }
 
 // runIdentityFake runs src on the fake engine with a step identity whose
@@ -41,7 +26,7 @@ func runIdentityFake(t *testing.T, gw, src string) (log, out string, err error) 
 	f := newFake()
 	f.gateway = gw
 	var l, o syncBuf
-	opts := Options{RunID: "idrun", Log: &l, Out: &o, Masker: secrets.NewMasker(), StepIdentity: &fakeTokens{ttl: time.Hour}, Parallelism: 1}
+	opts := Options{RunID: "idrun", Log: &l, Out: &o, Masker: secrets.NewMasker(), StepIdentity: staticToken("step-token"), Parallelism: 1}
 	_, err = Run(context.Background(), parseTask(t, src), f, opts)
 	return l.String(), o.String(), err
 }

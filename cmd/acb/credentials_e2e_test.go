@@ -31,22 +31,6 @@ import (
 // registries.
 const multipleRegistries = "../../../shared/acr-samples/acr-tasks/multipleRegistries"
 
-// azureEnv are the variables that steer azidentity's choice of credential.
-var azureEnv = []string{
-	"AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH",
-	"AZURE_USERNAME", "AZURE_PASSWORD", "AZURE_FEDERATED_TOKEN_FILE", "AZURE_TOKEN_CREDENTIALS",
-	"IDENTITY_ENDPOINT", "IDENTITY_HEADER", "IDENTITY_SERVER_THUMBPRINT", "IMDS_ENDPOINT",
-	"MSI_ENDPOINT", "MSI_SECRET",
-}
-
-func clearAzureEnv(t *testing.T) {
-	t.Helper()
-	for _, k := range azureEnv {
-		t.Setenv(k, "") // registers the restore
-		os.Unsetenv(k)
-	}
-}
-
 // runCLIIn runs acb with stdin and returns its output and exit code.
 func runCLIIn(t *testing.T, ctx context.Context, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -115,7 +99,7 @@ func TestRunPushesToTwoACRsWithManagedIdentity(t *testing.T) {
 	// TestE2ESamples does).
 	buildImage(t, "mcr.microsoft.com/hello-world:latest", map[string]string{"Dockerfile": "FROM " + testenv.BusyboxImage(t) + "\nCMD [\"echo\", \"Hello from Docker!\"]\n"})
 
-	clearAzureEnv(t)
+	azurefake.ClearEnv(t)
 	mi := azurefake.NewManagedIdentity(t)
 	mi.SetEnv(t)
 	acr1, r1 := azurefake.StartACR(t, mi)
@@ -307,7 +291,7 @@ func TestRunLoginFailures(t *testing.T) {
 
 	identityCase := func(t *testing.T, breakIt func(mi *azurefake.ManagedIdentity, acr *azurefake.ACRTokenService), want []string) {
 		t.Helper()
-		clearAzureEnv(t)
+		azurefake.ClearEnv(t)
 		mi := azurefake.NewManagedIdentity(t)
 		mi.SetEnv(t)
 		acr, reg := azurefake.StartACR(t, mi)

@@ -11,7 +11,6 @@ import (
 	"context"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"regexp"
@@ -23,18 +22,6 @@ import (
 
 	"github.com/acb-dev/acb/internal/testenv"
 )
-
-func depsGit(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_NOSYSTEM=1", "HOME="+dir)
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return strings.TrimSpace(string(out))
-}
 
 func depsRun(t *testing.T, ctx context.Context, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
@@ -120,10 +107,10 @@ func TestDepsE2ECLIReportFromGitContext(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	depsGit(t, dir, "init", "--quiet")
-	depsGit(t, dir, "add", ".")
-	depsGit(t, dir, "commit", "--quiet", "-m", "one")
-	head := depsGit(t, dir, "rev-parse", "HEAD")
+	testenv.Git(t, dir, "init", "--quiet")
+	testenv.Git(t, dir, "add", ".")
+	testenv.Git(t, dir, "commit", "--quiet", "-m", "one")
+	head := testenv.Git(t, dir, "rev-parse", "HEAD")
 
 	reportFile := filepath.Join(t.TempDir(), "report.json")
 	_, stderr, code := depsRun(t, ctx, "run", "-f", "acb.yaml", "--unique-names", "--report-file", reportFile, dir)
