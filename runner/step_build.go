@@ -138,8 +138,13 @@ func (r *run) planBuild(s *graph.Step, b *args.Build) (*buildPlan, error) {
 		df = "Dockerfile"
 	}
 	dfAbs := df
-	if !path.IsAbs(dfAbs) {
+	switch {
+	case b.Dockerfile == "":
 		dfAbs = path.Join(ctxAbs, df)
+	case !path.IsAbs(dfAbs):
+		// As the docker CLI (and so ACR) does: -f is relative to the
+		// directory docker build runs in, the step's working directory.
+		dfAbs = path.Join(wd, df)
 	}
 	if p.dockerfile, ok = inWorkspace(dfAbs); !ok {
 		return nil, inputErr("step %s: Dockerfile %s is outside %s", s.ID, dfAbs, graph.WorkspaceDir)

@@ -65,7 +65,7 @@ func TestIntegrationBuildFromHostWorkspace(t *testing.T) {
 	r := runReal(t, testenv.Context(t, 3*time.Minute), `
 steps:
   - id: build
-    build: -t `+tag+` -f ../docker/app.dockerfile app
+    build: -t `+tag+` -f docker/app.dockerfile app
 `, opts, false)
 	defer func() { _ = r.eng.RemoveImage(context.Background(), tag) }()
 	if r.err != nil {

@@ -10,7 +10,9 @@ import (
 type Build struct {
 	// Tags are the -t/--tag values in order.
 	Tags []string
-	// Dockerfile is -f/--file as written (relative to the context), or "".
+	// Dockerfile is -f/--file as written, or "". For a local context it
+	// is relative to the step's working directory (as with the docker
+	// CLI); for a remote context, relative to the downloaded context.
 	Dockerfile string
 	// Context is the single positional argument: a local path, a git URL or
 	// a tarball URL (see ContextKind).
