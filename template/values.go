@@ -10,25 +10,77 @@ import (
 )
 
 // LoadValues reads a YAML values file (the --values flag). file names the
-// input in errors. An empty input gives an empty map; the top level must be
-// a mapping. Nested mappings become map[string]any at every depth (non-string
-// keys are formatted with %v), so the result always marshals to JSON.
+// input in errors, which carry file:line:col. Scalars are resolved as ACR's
+// YAML 1.1 reader (yaml.v2) resolves them: yes/no/on/off/y/n are booleans,
+// a date stays the string written (see retagYAML11). An empty input gives an
+// empty map; the top level must be a mapping. Nested mappings become
+// map[string]any at every depth (non-string keys are formatted with %v), so
+// the result always marshals to JSON.
 func LoadValues(r io.Reader, file string) (map[string]any, error) {
-	var v any
-	if err := yaml.NewDecoder(r).Decode(&v); err != nil {
+	var doc yaml.Node
+	if err := decodeValuesNode(yaml.NewDecoder(r), &doc); err != nil {
 		if errors.Is(err, io.EOF) {
 			return map[string]any{}, nil
 		}
-		return nil, fmt.Errorf("load values %s: %w", file, err)
+		return nil, valuesYAMLError(file, err)
+	}
+	root := &doc
+	if doc.Kind == yaml.DocumentNode && len(doc.Content) > 0 {
+		root = doc.Content[0]
+	}
+	retagYAML11(root)
+	var v any
+	if err := root.Decode(&v); err != nil {
+		return nil, valuesYAMLError(file, err)
 	}
 	if v == nil {
 		return map[string]any{}, nil
 	}
 	m, ok := normalize(v).(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("load values %s: top level must be a mapping, got %T", file, v)
+		return nil, fmt.Errorf("%s:%d:%d: a values file must be a mapping of names to values, found %s", file, root.Line, root.Column, nodeKindName(root))
 	}
 	return m, nil
+}
+
+// decodeValuesNode decodes one document, turning a parser panic into an
+// error.
+func decodeValuesNode(dec *yaml.Decoder, n *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("yaml: the YAML parser failed: %v", r)
+		}
+	}()
+	return dec.Decode(n)
+}
+
+// valuesYAMLError words a YAML error in a values file as file:line: msg.
+func valuesYAMLError(file string, err error) error {
+	msg := err.Error()
+	var te *yaml.TypeError
+	if errors.As(err, &te) && len(te.Errors) > 0 {
+		msg = te.Errors[0]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	if rest, ok := strings.CutPrefix(msg, "line "); ok {
+		if num, tail, ok := strings.Cut(rest, ": "); ok {
+			return fmt.Errorf("%s:%s: invalid values file: %s", file, num, tail)
+		}
+	}
+	return fmt.Errorf("%s: invalid values file: %s", file, msg)
+}
+
+// nodeKindName names a node's kind for messages.
+func nodeKindName(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.AliasNode:
+		return "an alias"
+	}
+	return fmt.Sprintf("the value %q", n.Value)
 }
 
 // normalize converts every map in v to map[string]any, recursively.

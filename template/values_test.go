@@ -16,7 +16,7 @@ func TestLoadValues(t *testing.T) {
 	want := map[string]any{
 		"a": 1,
 		"nested": map[string]any{
-			"x":      "y",
+			"x":      true, // YAML 1.1, as ACR reads it
 			"deeper": map[string]any{"z": []any{1, map[string]any{"k": "v"}}},
 		},
 		"3": "three",
