@@ -13,6 +13,13 @@ const maxDetail = 60
 // per wave (see Waves), each step with its type, a short form of its
 // command and the steps it waits for. The output is deterministic.
 func (d *DAG) Text(w io.Writer) error {
+	return d.TextMasked(w, nil)
+}
+
+// TextMasked is Text with mask applied to each step's command before it is
+// shortened, so that a shortened command never shows the first characters
+// of a secret value. A nil mask changes nothing.
+func (d *DAG) TextMasked(w io.Writer, mask func(string) string) error {
 	var b strings.Builder
 	for n, wave := range d.Waves() {
 		b.WriteString("wave ")
@@ -24,7 +31,7 @@ func (d *DAG) Text(w io.Writer) error {
 			b.WriteString(" [")
 			b.WriteString(s.Type.String())
 			b.WriteString("]")
-			if det := detail(s); det != "" {
+			if det := detail(s, mask); det != "" {
 				b.WriteString(" ")
 				b.WriteString(det)
 			}
@@ -40,7 +47,7 @@ func (d *DAG) Text(w io.Writer) error {
 }
 
 // detail is a one-line, shortened form of the step's command.
-func detail(s *Step) string {
+func detail(s *Step, mask func(string) string) string {
 	var t string
 	switch s.Type {
 	case CmdStep:
@@ -49,6 +56,9 @@ func detail(s *Step) string {
 		t = s.Build
 	case PushStep:
 		t = strings.Join(s.Push, " ")
+	}
+	if mask != nil {
+		t = mask(t)
 	}
 	t = strings.Join(strings.Fields(t), " ")
 	if r := []rune(t); len(r) > maxDetail {

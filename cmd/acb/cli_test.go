@@ -131,3 +131,27 @@ func TestErrorsMaskSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestGraphMasksSecrets(t *testing.T) {
+	t.Setenv("ACB_SECRET_PW", "env-secret-99")
+	for _, args := range [][]string{
+		{"--secret", "pw=hunter2-pass", "--set-secret", "token=tok-123456"},
+		{"--set-secret", "token=tok-123456"}, // pw from ACB_SECRET_PW
+	} {
+		for _, format := range []string{"text", "dot", "mermaid"} {
+			all := append([]string{"graph", "-f", "testdata/secret.yaml", "--format", format, "--id", "cf1"}, args...)
+			out, errOut, code := runCLI(t, all...)
+			if code != exitOK {
+				t.Fatalf("%v: exit %d: %s", all, code, errOut)
+			}
+			for _, secret := range []string{"hunter2", "tok-1", "env-secret"} { // no prefix either
+				if strings.Contains(out+errOut, secret) {
+					t.Errorf("%v: secret %q in output:\n%s", all, secret, out)
+				}
+			}
+			if format == "text" && !strings.Contains(out, "*** ***") {
+				t.Errorf("%v: no mask in output:\n%s", all, out)
+			}
+		}
+	}
+}

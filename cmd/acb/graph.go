@@ -19,20 +19,27 @@ dependencies and the waves of steps that start together when all succeed.`,
   acb graph -f acb.yaml --format mermaid`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			loaded, _, err := loadForDisplay(cmd, &lf)
+			loaded, masker, err := loadForDisplay(cmd, &lf)
 			if err != nil {
 				return err
 			}
-			out := cmd.OutOrStdout()
+			// Step labels quote rendered commands, which may hold secret
+			// values: every format is masked like all other output.
+			out := masker.Writer(cmd.OutOrStdout())
 			switch format {
 			case "text":
-				return loaded.DAG.Text(out)
+				err = loaded.DAG.TextMasked(out, masker.String)
 			case "dot":
-				return loaded.DAG.Dot(out)
+				err = loaded.DAG.Dot(out)
 			case "mermaid":
-				return loaded.DAG.Mermaid(out)
+				err = loaded.DAG.Mermaid(out)
+			default:
+				return asInput(fmt.Errorf("--format %q: expected text, dot or mermaid", format))
 			}
-			return asInput(fmt.Errorf("--format %q: expected text, dot or mermaid", format))
+			if cerr := out.Close(); err == nil {
+				err = cerr
+			}
+			return err
 		},
 	}
 	lf.register(cmd.Flags(), true)
