@@ -179,6 +179,10 @@ func splitReadable(s string) ([]string, error) {
 	for _, f := range fields {
 		key, _, hasValue := strings.Cut(f, "=")
 		if !isReadableKey(f) {
+			if !hasValue {
+				// A field without key= may be a password typed alone: never echo it.
+				return nil, errors.New("credential: a field has no key= (it is not shown, it may be a secret); want server, username, password, password-env, password-stdin, identity, resource")
+			}
 			return nil, fmt.Errorf("credential: unknown key %q (want server, username, password, password-env, password-stdin, identity, resource)", key)
 		}
 		if key == "password-stdin" && hasValue {

@@ -103,6 +103,8 @@ func TestParseErrorsHideSecrets(t *testing.T) {
 		`{"registry":"r.io","userNameProviderType":"opaque","username":"u","passwordProviderType":"x","password":"hunter2"}`,
 		"server=r.io,username=u,password=hunter2,identity=[system]",
 		"server=r.io,password=hunter2",
+		"hunter2",
+		"hunter2,server=r.io",
 	} {
 		_, err := ParseCredential(in)
 		if err == nil || strings.Contains(err.Error(), "hunter2") {

@@ -233,9 +233,8 @@ func loadValues(opts LoadOptions) (map[string]any, []string, error) {
 	var secretValues []string
 	for _, kv := range opts.SetSecrets {
 		if err := template.SetValue(values, kv); err != nil {
-			// Never echo the entry: it holds a secret.
-			key, _, _ := strings.Cut(kv, "=")
-			return nil, nil, fmt.Errorf("--set-secret %s: %w", key, errors.Unwrap(err))
+			// Never echo the entry, nor its key: without "=" the key is the secret.
+			return nil, nil, errors.New("invalid --set-secret argument: expected key=value (the argument is not shown, it may be a secret)")
 		}
 		if _, v, ok := strings.Cut(kv, "="); ok && v != "" {
 			secretValues = append(secretValues, v)

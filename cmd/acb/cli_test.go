@@ -155,3 +155,24 @@ func TestGraphMasksSecrets(t *testing.T) {
 		}
 	}
 }
+
+// TestFlagErrorsNeverEchoSecretValues: a --set-secret or --credential given
+// without key= is an input error that shows neither the value nor a
+// formatting artefact.
+func TestFlagErrorsNeverEchoSecretValues(t *testing.T) {
+	const secret = "hunter2-Value-77"
+	for _, args := range [][]string{
+		{"render", "-f", "testdata/secret.yaml", "--set-secret", secret},
+		{"render", "-f", "testdata/secret.yaml", "--set-secret", "=" + secret},
+		{"graph", "-f", "testdata/secret.yaml", "--set-secret", secret},
+		{"validate", "testdata/secret.yaml", "--set-secret", secret},
+		{"run", "-f", "testdata/secret.yaml", "--secret", "pw=x", "--credential", secret, "/dev/null"},
+		{"run", "-f", "testdata/secret.yaml", "--secret", "pw=x", "--credential", secret + ",server=r.io", "/dev/null"},
+	} {
+		out, errOut, code := runCLI(t, args...)
+		all := out + errOut
+		if code == exitOK || strings.Contains(all, "hunter2") || strings.Contains(all, "%!") || !strings.Contains(all, "not shown") {
+			t.Errorf("%v: exit %d, output:\n%s", args, code, all)
+		}
+	}
+}
