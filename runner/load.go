@@ -251,11 +251,7 @@ func resolveTaskSecrets(ctx context.Context, doc *template.Document, data templa
 	if !strings.Contains(doc.Text, "secrets") {
 		return out, nil
 	}
-	pre, err := doc.Render(ctx, data, renderOpts)
-	if err != nil {
-		return nil, err
-	}
-	list, err := graph.ParseSecrets([]byte(pre.Text), doc.File)
+	list, err := preRenderSecrets(ctx, doc, data, renderOpts)
 	if err != nil {
 		return nil, err
 	}
