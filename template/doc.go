@@ -22,7 +22,7 @@
 //     validated, and merged with its src files and the predefined table
 //     ([DefaultAliases]); then every directive-prefixed name in the rest of the
 //     text is substituted ([Substitute]).
-//  4. Go text/template rendering with the Sprig v3 functions ([Render],
+//  4. Go text/template rendering with ACR's Sprig v2.22 function set ([Render],
 //     [Document.Render]) with .Run, .Values, .Secrets, .ValuesJSON, .RunJSON
 //     and the legacy .Build.ID.
 //  5. YAML parsing happens elsewhere; afterwards [ExpandImageAlias] rewrites

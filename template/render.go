@@ -143,6 +143,7 @@ func newRoot(data Data) *root {
 // size-driven functions respect limit.
 func funcMap(ctx context.Context, env map[string]string, limit int) template.FuncMap {
 	fm := sprig.TxtFuncMap()
+	sprigV2(fm)
 	guardFuncs(fm, limit)
 	fm["env"] = func(k string) string { return env[k] }
 	fm["expandenv"] = func(s string) string { return os.Expand(s, func(k string) string { return env[k] }) }
@@ -280,7 +281,7 @@ func templateError(sm *sourceMap, err error) error {
 		msg = strings.TrimPrefix(msg, "template: ")
 	}
 	msg = strings.Replace(msg, `executing "`+tplName+`" at `, "error at ", 1)
-	msg = rewriteRefs(sm, msg)
+	msg = explainUndefined(rewriteRefs(sm, msg))
 	return diag.Errorf(pos, "", "template: %s", msg)
 }
 

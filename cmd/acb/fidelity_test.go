@@ -50,3 +50,16 @@ func TestValuesFileErrorHasPosition(t *testing.T) {
 		t.Errorf("error leaks a Go type: %s", errOut)
 	}
 }
+
+// TestValidateSprigV3OnlyFunction checks validate rejects a function ACR's
+// Sprig v2.22 lacks, saying so.
+func TestValidateSprigV3OnlyFunction(t *testing.T) {
+	dir := taskDir(t, map[string]string{"task.yaml": "version: v1.1.0\nsteps:\n  - cmd: bb echo {{ seq 3 }}\n"})
+	out, _, code := runCLI(t, "validate", filepath.Join(dir, "task.yaml"))
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitFailed, out)
+	}
+	if want := `task.yaml:3: template: function "seq" not defined (seq is a Sprig v3 function; ACR renders with Sprig v2.22, which lacks it)`; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
+}
