@@ -8,7 +8,9 @@
 
 GO       ?= go
 PKGS     := ./...
-VERSION  ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+# A semantic version: the nearest vX.Y.Z tag (v0.1.0-3-gabc1234-dirty between
+# tags), v0.1.0-dev before the first tag. `make release VERSION=v0.1.0` sets it.
+VERSION  ?= $(shell git describe --tags --match 'v[0-9]*.[0-9]*.[0-9]*' --dirty 2>/dev/null || echo v0.1.0-dev)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X github.com/acb-dev/acb/internal/version.Version=$(VERSION) -X github.com/acb-dev/acb/internal/version.Revision=$(REVISION)
 

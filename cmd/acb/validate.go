@@ -34,17 +34,24 @@ type fileResult struct {
 func newValidateCommand() *cobra.Command {
 	var lf loadFlags
 	var output string
+	var fileFlags []string
 	cmd := &cobra.Command{
-		Use:   "validate FILE...",
+		Use:   "validate [-f FILE]... [FILE...]",
 		Short: "Check task files and report every problem with its line",
 		Long: `validate loads each file like acb run (aliases, templates, YAML, the
 step rules and the DAG) and reports every problem found, each with
 file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.`,
 		Example: `  acb validate acb.yaml
+  acb validate -f acb.yaml
   acb validate --set REGISTRY1=r.example.com tasks/*.yaml
   acb validate --output json acb.yaml`,
-		Args: cobra.MinimumNArgs(1),
-		RunE: func(cmd *cobra.Command, files []string) error {
+		RunE: func(cmd *cobra.Command, args []string) error {
+			// -f FILE, as run, render and graph take it, and files as
+			// arguments; the -f files come first.
+			files := append(append([]string{}, fileFlags...), args...)
+			if len(files) == 0 {
+				return asInput(errors.New("validate: give at least one task file (-f FILE or FILE...)"))
+			}
 			if output != "text" && output != "json" {
 				return asInput(fmt.Errorf("--output %q: expected text or json", output))
 			}
@@ -80,6 +87,7 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 		},
 	}
 	lf.register(cmd.Flags(), false)
+	cmd.Flags().StringArrayVarP(&fileFlags, "file", "f", nil, "task file to check (- for stdin; repeatable, besides FILE arguments)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
 }

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
-	"runtime"
 
 	"github.com/spf13/cobra"
 
@@ -10,14 +10,37 @@ import (
 )
 
 func newVersionCommand() *cobra.Command {
-	return &cobra.Command{
+	var output string
+	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print acb's version",
-		Args:  cobra.NoArgs,
+		Short: "Print acb's version, revision, Go version and platform",
+		Long: `version prints the release version and git revision acb was built from
+(from the release's link flags, or else from the Go build info: the module
+version for go install ...@version, the revision for builds in a checkout),
+the Go version and the platform.`,
+		Example: `  acb version
+  acb version -o json`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			_, err := fmt.Fprintf(cmd.OutOrStdout(), "Client:\n  Version: %s\n  Revision: %s\n  Go version: %s\n  Go compiler: %s\n  Platform: %s %s\n",
-				version.Version, version.Revision, runtime.Version(), runtime.Compiler, runtime.GOOS, runtime.GOARCH)
-			return err
+			info := version.Get()
+			out := cmd.OutOrStdout()
+			switch output {
+			case "json":
+				enc := json.NewEncoder(out)
+				enc.SetIndent("", "  ")
+				return enc.Encode(info)
+			case "text":
+				revision := info.Revision
+				if info.Modified {
+					revision += " (modified)"
+				}
+				_, err := fmt.Fprintf(out, "Version:    %s\nRevision:   %s\nGo version: %s\nPlatform:   %s\n",
+					info.Version, revision, info.GoVersion, info.Platform)
+				return err
+			}
+			return asInput(fmt.Errorf("--output %q: expected text or json", output))
 		},
 	}
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	return cmd
 }
