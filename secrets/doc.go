@@ -104,7 +104,13 @@
 //     any of the three byte alignments inside a longer encoded text, as in
 //     the "auth" field of a docker config.json ("user:secret"), when that
 //     part is at least 6 characters long;
+//   - the lines of its standard base64 encoding wrapped at 76 columns (what
+//     the base64 tool prints) or 64 (openssl, PEM), each masked on its own
+//     when at least 6 characters long; wrapped base64 of a longer text that
+//     merely contains the value is not recognised;
 //   - its URL query and path escapings, when they differ from the value;
+//   - its escaped form inside a JSON string (quotes, backslashes, control
+//     characters, with and without HTML escaping), when it differs;
 //   - for multi-line values: the value with "\r\n" line ends, and each
 //     line (without its "\r") that is at least 4 bytes long.
 //

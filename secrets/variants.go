@@ -1,7 +1,9 @@
 package secrets
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"net/url"
 	"strings"
 )
@@ -12,6 +14,10 @@ const (
 	minLineLen   = 4 // shorter lines of multi-line values are not masked
 	minBase64Sub = 6 // shorter base64 fragments are not masked
 )
+
+// base64WrapWidths are the line lengths base64 tools wrap at: 76 for
+// coreutils' base64 and MIME, 64 for openssl and PEM.
+var base64WrapWidths = []int{64, 76}
 
 var base64Encodings = []*base64.Encoding{
 	base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding,
@@ -40,6 +46,20 @@ func patternsFor(v string) []string {
 		for shift := range 3 {
 			for _, enc := range []*base64.Encoding{base64.RawStdEncoding, base64.RawURLEncoding} {
 				add(base64Core(enc, f, shift), minBase64Sub)
+			}
+		}
+		if std := base64.StdEncoding.EncodeToString([]byte(f)); len(std) > base64WrapWidths[0] {
+			// Wrapped base64 (`base64` prints 76 columns): each line is a
+			// fixed piece of the encoding, masked on its own.
+			for _, w := range base64WrapWidths {
+				for i := 0; i < len(std); i += w {
+					add(std[i:min(i+w, len(std))], minBase64Sub)
+				}
+			}
+		}
+		for _, q := range jsonEscapes(f) {
+			if q != f {
+				add(q, minValueLen)
 			}
 		}
 		if q := url.QueryEscape(f); q != f {
@@ -73,4 +93,21 @@ func base64Core(enc *base64.Encoding, v string, shift int) string {
 		return ""
 	}
 	return s[first:last]
+}
+
+// jsonEscapes returns v as it appears inside a JSON string: with HTML
+// characters escaped (encoding/json's default) and without.
+func jsonEscapes(v string) []string {
+	var out []string
+	for _, html := range []bool{true, false} {
+		var b bytes.Buffer
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(html)
+		if enc.Encode(v) != nil {
+			continue
+		}
+		q := strings.TrimSuffix(b.String(), "\n") // Encode ends with a newline
+		out = append(out, q[1:len(q)-1])          // without the quotes
+	}
+	return out
 }
