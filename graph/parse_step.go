@@ -28,6 +28,9 @@ func (p *parser) step(item *yaml.Node, index int, t *Task) *Step {
 	}
 	if id := explicitID(m); id != "" {
 		label = id
+		if !printableID(id) {
+			label = strconv.Quote(id) // never print terminal escapes raw
+		}
 	}
 
 	var f fields
@@ -38,6 +41,10 @@ func (p *parser) step(item *yaml.Node, index int, t *Task) *Step {
 		src.id = p.resolveOr(f.val[skID], f.key[skID])
 		if s.ID != "" && hasSpace(s.ID) {
 			p.errorf(src.id, label, "step id %q must not contain whitespace", s.ID)
+		} else if s.ID != "" && !printableID(s.ID) {
+			// Step ids are printed in every log line: control characters
+			// would forge lines or drive the terminal.
+			p.errorf(src.id, label, "step id %q must not contain control, format or invalid UTF-8 characters", s.ID)
 		} else if s.ID != "" && !ValidContainerName(s.ID) {
 			p.warnf(src.id, label, "step id %q is not a valid Docker container name ([a-zA-Z0-9][a-zA-Z0-9_.-]+), which ACR's docker run rejects; acb gives its container another name and keeps the id as its network alias", s.ID)
 		}

@@ -4,11 +4,24 @@ import (
 	"sort"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // hasSpace reports whether s contains any Unicode white space.
 func hasSpace(s string) bool {
 	return strings.IndexFunc(s, unicode.IsSpace) >= 0
+}
+
+// printableID reports whether id is valid UTF-8 without control characters
+// (newlines, terminal escapes) or format characters (bidirectional
+// overrides), so it prints as it reads.
+func printableID(id string) bool {
+	if !utf8.ValidString(id) {
+		return false
+	}
+	return strings.IndexFunc(id, func(r rune) bool {
+		return unicode.IsControl(r) || unicode.Is(unicode.Cf, r)
+	}) < 0
 }
 
 // isGUID reports whether s is a GUID in the 8-4-4-4-12 hex form, optionally
