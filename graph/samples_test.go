@@ -3,22 +3,16 @@ package graph
 import (
 	"os"
 	"path/filepath"
-	"runtime"
 	"testing"
+
+	"github.com/acb-dev/acb/internal/samples"
 )
 
-// samplesDir finds the shared sample corpus: ../shared/acr-samples next to
-// the module root.
+// samplesDir finds the shared sample corpus relative to the module, as
+// every package's tests do.
 func samplesDir() (string, bool) {
-	_, file, _, ok := runtime.Caller(0)
-	if !ok {
-		return "", false
-	}
-	dir := filepath.Join(filepath.Dir(file), "..", "..", "shared", "acr-samples")
-	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return "", false
-	}
-	return dir, true
+	dir := samples.Dir()
+	return dir, dir != ""
 }
 
 // TestSamplesNeverPanic parses every YAML file of the sample corpus,

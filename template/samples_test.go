@@ -7,20 +7,24 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/acb-dev/acb/internal/samples"
 )
 
-// samplesDir is the shared sample corpus (see its INDEX.md).
-const samplesDir = "/work/shared/acr-samples"
+// samplesDir is the shared sample corpus (see its INDEX.md), found
+// relative to the module as every package's tests find it, or "".
+func samplesDir() string { return samples.Dir() }
 
 // sampleFiles returns the task files of the corpus, skipping the test when
 // the corpus is not present.
 func sampleFiles(tb testing.TB) []string {
 	tb.Helper()
-	if _, err := os.Stat(samplesDir); err != nil {
-		tb.Skipf("sample corpus %s not present: %v", samplesDir, err)
+	dir := samplesDir()
+	if dir == "" {
+		tb.Skip("sample corpus ../shared/acr-samples (beside the module) not present")
 	}
 	var files []string
-	err := filepath.WalkDir(samplesDir, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
@@ -44,7 +48,7 @@ func TestSamples(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rel, _ := filepath.Rel(samplesDir, f)
+		rel, _ := filepath.Rel(samplesDir(), f)
 		t.Run(rel, func(t *testing.T) {
 			doc, err := Expand(context.Background(), f, src, data, Options{})
 			if err != nil {
@@ -71,7 +75,7 @@ func TestSampleSpecifics(t *testing.T) {
 	t.Parallel()
 	sampleFiles(t)
 	read := func(rel string) []byte {
-		b, err := os.ReadFile(filepath.Join(samplesDir, rel))
+		b, err := os.ReadFile(filepath.Join(samplesDir(), rel))
 		if err != nil {
 			t.Skipf("sample %s missing: %v", rel, err)
 		}
@@ -104,7 +108,7 @@ func TestSampleSpecifics(t *testing.T) {
 func TestSampleValuesFile(t *testing.T) {
 	t.Parallel()
 	sampleFiles(t)
-	f, err := os.Open(filepath.Join(samplesDir, "acr-tasks-v1.0.0/multipleRegistries/values.yaml"))
+	f, err := os.Open(filepath.Join(samplesDir(), "acr-tasks-v1.0.0/multipleRegistries/values.yaml"))
 	if err != nil {
 		t.Skipf("values sample missing: %v", err)
 	}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/acb-dev/acb/auth"
 	"github.com/acb-dev/acb/internal/azurefake"
+	"github.com/acb-dev/acb/internal/samples"
 	"github.com/acb-dev/acb/internal/testenv"
 	"github.com/acb-dev/acb/runner/engine"
 )
@@ -27,9 +28,6 @@ import (
 // identity, and Debian's docker-registry with htpasswd. They change the
 // process environment (t.Setenv), so none runs in parallel.
 
-// multipleRegistries is the ACR sample that builds and pushes to two
-// registries.
-const multipleRegistries = "../../../shared/acr-samples/acr-tasks/multipleRegistries"
 
 // runCLIIn runs acb with stdin and returns its output and exit code.
 func runCLIIn(t *testing.T, ctx context.Context, stdin string, args ...string) (stdout, stderr string, code int) {
@@ -68,9 +66,11 @@ func removeImageAtEnd(t *testing.T, ref string) {
 // context directory, or skips the test when ../shared is absent.
 func copySample(t *testing.T) string {
 	t.Helper()
-	if _, err := os.Stat(multipleRegistries); err != nil {
-		t.Skipf("the ACR samples are not checked out next to the module (%s: %v)", multipleRegistries, err)
+	corpus := samples.Dir()
+	if corpus == "" {
+		t.Skip("../shared/acr-samples is absent: the multipleRegistries sample (builds and pushes to two registries) is needed")
 	}
+	multipleRegistries := filepath.Join(corpus, "acr-tasks", "multipleRegistries")
 	dir := t.TempDir()
 	for _, f := range []string{"testtask.yaml", "hello-world.dockerfile"} {
 		b, err := os.ReadFile(filepath.Join(multipleRegistries, f))
