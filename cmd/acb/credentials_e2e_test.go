@@ -28,7 +28,6 @@ import (
 // identity, and Debian's docker-registry with htpasswd. They change the
 // process environment (t.Setenv), so none runs in parallel.
 
-
 // runCLIIn runs acb with stdin and returns its output and exit code.
 func runCLIIn(t *testing.T, ctx context.Context, stdin string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
