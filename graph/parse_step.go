@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"strconv"
 	"strings"
 
@@ -95,8 +96,8 @@ func (p *parser) step(item *yaml.Node, index int, t *Task) *Step {
 	}
 	p.stepMounts(s, &f, label)
 
-	s.Timeout = p.nonNegative(&f, skTimeout, "seconds", label)
-	s.StartDelay = p.nonNegative(&f, skStartDelay, "seconds", label)
+	s.Timeout = p.nonNegativeOrDefault(&f, skTimeout, label, fmt.Sprintf("the step timeout (stepTimeout, default %d seconds)", DefaultStepTimeout))
+	s.StartDelay = p.nonNegativeOrDefault(&f, skStartDelay, label, "no delay")
 	s.Retries = p.nonNegative(&f, skRetries, "", label)
 	s.Repeat = p.nonNegative(&f, skRepeat, "", label)
 	s.CmdDownloadRetries = p.nonNegative(&f, skCmdDownloadRetries, "", label)
@@ -238,6 +239,27 @@ func (p *parser) nonNegative(f *fields, key int, unit, label string) int {
 		return 0
 	}
 	return n
+}
+
+// nonNegativeOrDefault reads a seconds value that ACR replaces by its
+// default when negative: an error saying so, or with --lenient a warning
+// and 0 (the default).
+func (p *parser) nonNegativeOrDefault(f *fields, key int, label, def string) int {
+	if !f.has(key) {
+		return 0
+	}
+	name := stepKeys.names[key]
+	n := p.integer(f.val[key], name, "seconds", label)
+	if n >= 0 {
+		return n
+	}
+	at := p.resolveOr(f.val[key], f.key[key])
+	if p.opts.Lenient {
+		p.warnf(at, label, "%s is negative (%d); using %s, as ACR does", name, n, def)
+		return 0
+	}
+	p.errorf(at, label, "%s must be 0 or more, found %d; ACR would use %s, and so does --lenient", name, n, def)
+	return 0
 }
 
 // stepLegacy warns about keys that are accepted but do nothing.

@@ -58,7 +58,9 @@ type LoadOptions struct {
 	Aliases []string
 	// Env is what the Sprig env function reads; nil means empty.
 	Env map[string]string
-	// Lenient accepts unknown and duplicate keys with a warning.
+	// Lenient accepts what ACR accepts, with a warning: unknown and
+	// duplicate keys, negative timeout and startDelay, two alias blocks and
+	// unknown alias keys; an unknown .Run.X renders empty.
 	Lenient bool
 	// Network, WorkingDirectory and DefaultEnv are the CLI's task defaults
 	// (--network, --working-directory, --env).
@@ -119,11 +121,12 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 			return nil, fmt.Errorf("--alias %q: %w", kv, err)
 		}
 	}
-	renderOpts := template.RenderOptions{Env: opts.Env}
+	renderOpts := template.RenderOptions{Env: opts.Env, Lenient: opts.Lenient}
 	doc, err := template.Expand(ctx, name, src, data, template.Options{
 		Render:     renderOpts,
 		Aliases:    aliases,
 		HTTPClient: opts.HTTPClient,
+		Lenient:    opts.Lenient,
 	})
 	if err != nil {
 		return nil, err
@@ -187,7 +190,7 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 		DAG:          dag,
 		ImageAliases: table,
 		SecretValues: secretValues,
-		Warnings:     task.Warnings,
+		Warnings:     append(doc.Warnings, task.Warnings...),
 	}, nil
 }
 

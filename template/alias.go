@@ -15,7 +15,8 @@ import (
 // aliasBlock is the location of the top-level alias: block.
 type aliasBlock struct {
 	found bool
-	line  int    // 1-based line of "alias:"
+	line  int    // 1-based line of the first "alias:"
+	count int    // number of alias: blocks (more than 1 only when lenient)
 	text  string // the block's lines at their original line numbers, other lines empty
 	rest  string // the input with the block's lines emptied
 }
@@ -37,8 +38,9 @@ func isTopLevelKey(line string) bool {
 
 // splitAlias cuts the top-level alias block out of text, keeping line
 // numbers: the block runs from the "alias:" line to the line before the next
-// top-level key. A second alias block is an error.
-func splitAlias(file, text string) (aliasBlock, error) {
+// top-level key. A second alias block is an error, unless lenient: then it
+// is cut out too, and both are parsed together, as ACR does.
+func splitAlias(file, text string, lenient bool) (aliasBlock, error) {
 	var blk aliasBlock
 	inBlock := false
 	start, lineNo := 0, 1
@@ -55,11 +57,15 @@ func splitAlias(file, text string) (aliasBlock, error) {
 			inBlock = false
 		}
 		if isAliasKey(line) {
-			if blk.found {
+			if blk.found && !lenient {
 				return blk, diag.Errorf(diag.Position{File: file, Line: lineNo, Col: 1}, "",
-					"duplicate alias block (the first is at line %d)", blk.line)
+					"duplicate alias block (the first is at line %d); ACR merges the two blocks, and so does --lenient", blk.line)
 			}
-			blk.found, blk.line, inBlock = true, lineNo, true
+			inBlock = true
+			blk.count++
+		}
+		if inBlock && !blk.found {
+			blk.found, blk.line = true, lineNo
 			first.Grow(end + 1)
 			rest.Grow(len(text))
 			// everything before the block: empty lines in text, verbatim in rest
@@ -74,6 +80,9 @@ func splitAlias(file, text string) (aliasBlock, error) {
 				}
 			} else {
 				rest.WriteString(line)
+				if end < len(text) {
+					first.WriteByte('\n') // keeps a later block at its line
+				}
 			}
 			if end < len(text) {
 				rest.WriteByte('\n')
@@ -107,50 +116,59 @@ type aliasDef struct {
 }
 
 // parseAliasBlock parses the rendered alias block; r maps its lines back to
-// the task file. Every problem found is returned as a diag.List.
-func parseAliasBlock(r *Rendered) (aliasDef, error) {
+// the task file. Every problem found is returned as a diag.List. When
+// lenient, several alias: keys (blocks) are merged as ACR's yaml.v2 merges
+// them (values added to, src and directive replaced) and an unknown key is
+// a warning, not an error; the warnings are returned.
+func parseAliasBlock(r *Rendered, lenient bool) (aliasDef, diag.List, error) {
 	def := aliasDef{values: map[string]string{}, directive: DefaultDirective}
 	var doc yaml.Node
 	if err := yaml.Unmarshal([]byte(r.Text), &doc); err != nil {
-		return def, yamlError(r, err)
+		return def, nil, yamlError(r, err)
 	}
 	at := func(n *yaml.Node) diag.Position { return r.OrigPos(n.Line, n.Column) }
-	var errs diag.List
+	var errs, warnings diag.List
 	bad := func(n *yaml.Node, format string, args ...any) {
 		errs = append(errs, diag.Errorf(at(n), "", format, args...))
 	}
 	if len(doc.Content) == 0 {
-		return def, nil
+		return def, nil, nil
 	}
 	top := doc.Content[0]
 	if top.Kind != yaml.MappingNode || len(top.Content) < 2 {
 		bad(top, "alias block must be a mapping")
-		return def, errs
+		return def, nil, errs
 	}
-	block := top.Content[1]
-	if block.Tag == "!!null" {
-		return def, nil
-	}
-	if block.Kind != yaml.MappingNode {
-		bad(block, "alias must be a mapping with values, src and directive")
-		return def, errs
-	}
-	for i := 0; i+1 < len(block.Content); i += 2 {
-		k, v := block.Content[i], block.Content[i+1]
-		switch k.Value {
-		case "values":
-			parseAliasValues(v, def.values, bad)
-		case "src":
-			def.src = parseAliasSrc(v, at, bad)
-		case "directive":
-			if d, ok := parseDirective(v, bad); ok {
-				def.directive = d
+	for b := 1; b < len(top.Content); b += 2 {
+		block := top.Content[b]
+		if block.Tag == "!!null" {
+			continue
+		}
+		if block.Kind != yaml.MappingNode {
+			bad(block, "alias must be a mapping with values, src and directive")
+			continue
+		}
+		for i := 0; i+1 < len(block.Content); i += 2 {
+			k, v := block.Content[i], block.Content[i+1]
+			switch k.Value {
+			case "values":
+				parseAliasValues(v, def.values, bad)
+			case "src":
+				def.src = parseAliasSrc(v, at, bad)
+			case "directive":
+				if d, ok := parseDirective(v, bad); ok {
+					def.directive = d
+				}
+			default:
+				if lenient {
+					warnings = append(warnings, diag.Warnf(at(k), "", "unknown alias key %q ignored, as ACR does (want values, src or directive)", k.Value))
+					continue
+				}
+				bad(k, "unknown alias key %q (want values, src or directive); ACR ignores it, and so does --lenient", k.Value)
 			}
-		default:
-			bad(k, "unknown alias key %q (want values, src or directive)", k.Value)
 		}
 	}
-	return def, errs.Err()
+	return def, warnings, errs.Err()
 }
 
 func parseAliasValues(v *yaml.Node, into map[string]string, bad func(*yaml.Node, string, ...any)) {

@@ -24,6 +24,9 @@ type Options struct {
 	HTTPClient *http.Client
 	// FetchTimeout bounds each URL fetch; 0 means DefaultFetchTimeout.
 	FetchTimeout time.Duration
+	// Lenient accepts what ACR accepts in the alias block (two alias:
+	// blocks, unknown keys), with warnings.
+	Lenient bool
 }
 
 // Document is a task file after comment handling and alias substitution,
@@ -43,6 +46,8 @@ type Document struct {
 	// Aliases is the final alias table (nil when aliases are off), to be
 	// rendered with RenderAliases and passed to ExpandImageAlias.
 	Aliases map[string]string
+	// Warnings are accepted oddities (lenient alias blocks).
+	Warnings diag.List
 
 	sm *sourceMap
 }
@@ -60,7 +65,7 @@ func Expand(ctx context.Context, file string, src []byte, data Data, opts Option
 		doc.sm = identityMap(file, text)
 		return doc, nil
 	}
-	blk, err := splitAlias(file, text)
+	blk, err := splitAlias(file, text, opts.Lenient)
 	if err != nil {
 		return nil, err
 	}
@@ -70,8 +75,12 @@ func Expand(ctx context.Context, file string, src []byte, data Data, opts Option
 		if err != nil {
 			return nil, err
 		}
-		if def, err = parseAliasBlock(r); err != nil {
+		if def, doc.Warnings, err = parseAliasBlock(r, opts.Lenient); err != nil {
 			return nil, err
+		}
+		if blk.count > 1 {
+			doc.Warnings = append(doc.Warnings, diag.Warnf(diag.Position{File: file, Line: blk.line, Col: 1}, "",
+				"%d alias blocks merged, as ACR merges them", blk.count))
 		}
 	}
 	dir := opts.Dir

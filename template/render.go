@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
 	"strconv"
 	"strings"
 	"text/template"
@@ -39,6 +40,9 @@ type RenderOptions struct {
 	Env map[string]string
 	// MaxOutput limits the rendered size in bytes (DefaultMaxOutput if 0).
 	MaxOutput int
+	// Lenient renders an unknown .Run.X as an empty string, as ACR does;
+	// otherwise it is an error saying so.
+	Lenient bool
 }
 
 // Rendered is the result of a render.
@@ -81,6 +85,13 @@ func (r *root) ValuesJSON() (string, error) { return ValuesJSON(r.Values) }
 // RunJSON is .RunJSON.
 func (r *root) RunJSON() (string, error) { return RunJSON(r.Run) }
 
+// lenientRoot is the dot of a lenient render: .Run is a map, so an unknown
+// field is missing and renders empty, as on ACR (whose .Run is a map).
+type lenientRoot struct {
+	*root
+	Run map[string]any
+}
+
 // build is the legacy .Build namespace.
 type build struct{ ID string }
 
@@ -92,7 +103,14 @@ func Render(ctx context.Context, name, text string, data Data, opts RenderOption
 }
 
 func render(ctx context.Context, sm *sourceMap, text string, data Data, opts RenderOptions) (*Rendered, error) {
-	dot := newRoot(data)
+	var dot any = newRoot(data)
+	if opts.Lenient {
+		run := map[string]any{}
+		for k, v := range data.Run.fields() {
+			run[k] = v
+		}
+		dot = &lenientRoot{root: dot.(*root), Run: run}
+	}
 	limit := opts.MaxOutput
 	if limit <= 0 {
 		limit = DefaultMaxOutput
@@ -117,7 +135,7 @@ func render(ctx context.Context, sm *sourceMap, text string, data Data, opts Ren
 	return &Rendered{Text: out, out: newLineIndex(out), trace: w.trace, src: sm}, nil
 }
 
-func execute(t *template.Template, w *traceWriter, dot *root) (err error) {
+func execute(t *template.Template, w *traceWriter, dot any) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("template rendering panicked: %v", r)
@@ -281,8 +299,17 @@ func templateError(sm *sourceMap, err error) error {
 		msg = strings.TrimPrefix(msg, "template: ")
 	}
 	msg = strings.Replace(msg, `executing "`+tplName+`" at `, "error at ", 1)
-	msg = explainUndefined(rewriteRefs(sm, msg))
+	msg = explainUnknownRun(explainUndefined(rewriteRefs(sm, msg)))
 	return diag.Errorf(pos, "", "template: %s", msg)
+}
+
+// unknownRunRE matches text/template's message for a field .Run lacks.
+var unknownRunRE = regexp.MustCompile(`can't evaluate field (\w+) in type template\.Run`)
+
+// explainUnknownRun words an unknown .Run field as what it is and what ACR
+// does with it.
+func explainUnknownRun(msg string) string {
+	return unknownRunRE.ReplaceAllString(msg, "unknown run variable .Run.$1 (ACR renders it as an empty string; --lenient does the same)")
 }
 
 // parseLineCol parses "LINE" or "LINE:COL" (text/template's COL is a 0-based

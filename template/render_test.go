@@ -92,7 +92,7 @@ func TestRenderErrors(t *testing.T) {
 		{"unclosed across lines", "a: 1\nb: {{ if\n\n", 4, 0, "started at task.yaml:2"},
 		{"missing deeper", "a: 1\nb: x {{ .Values.missing.deeper }}\n", 2, 16, "template: error at <.Values.missing.deeper>: nil pointer evaluating interface {}.deeper"},
 		{"unknown function", "a: 1\n\nb: {{ nosuchfunc }}\n", 3, 0, `function "nosuchfunc" not defined`},
-		{"unknown run field", "a: {{ .Run.Nope }}\n", 1, 11, "can't evaluate field Nope"},
+		{"unknown run field", "a: {{ .Run.Nope }}\n", 1, 11, "unknown run variable .Run.Nope (ACR renders it as an empty string"},
 		{"fail", "a: 1\nb: {{ fail \"boom\" }}\n", 2, 7, "boom"},
 		{
 			"after alias substitution",

@@ -63,3 +63,65 @@ func TestValidateSprigV3OnlyFunction(t *testing.T) {
 		t.Errorf("output lacks %q:\n%s", want, out)
 	}
 }
+
+// TestLenientIsAsACR checks what --lenient accepts as ACR does, and that
+// without it the error says what ACR would do.
+func TestLenientIsAsACR(t *testing.T) {
+	for _, tc := range []struct {
+		name, task      string
+		strictErr       string
+		lenientWarn     string
+		lenientRendered string
+	}{
+		{
+			name:            "unknown run variable",
+			task:            "steps:\n  - cmd: bb echo [{{.Run.Nope}}]\n",
+			strictErr:       "task.yaml:2:25: template: error at <.Run.Nope>: unknown run variable .Run.Nope (ACR renders it as an empty string; --lenient does the same)",
+			lenientRendered: "cmd: bb echo []",
+		},
+		{
+			name:        "negative timeout",
+			task:        "steps:\n  - cmd: bb echo hi\n    timeout: -5\n",
+			strictErr:   "task.yaml:3:14: step acb_step_0: timeout must be 0 or more, found -5; ACR would use the step timeout (stepTimeout, default 600 seconds), and so does --lenient",
+			lenientWarn: "timeout is negative (-5); using the step timeout",
+		},
+		{
+			name:        "negative startDelay",
+			task:        "steps:\n  - cmd: bb echo hi\n    startDelay: -1\n",
+			strictErr:   "startDelay must be 0 or more, found -1; ACR would use no delay, and so does --lenient",
+			lenientWarn: "startDelay is negative (-1); using no delay, as ACR does",
+		},
+		{
+			name:            "two alias blocks",
+			task:            "version: v1.1.0\nalias:\n  values:\n    a: first\nsteps:\n  - cmd: bb echo $a $b\nalias:\n  values:\n    b: second\n",
+			strictErr:       "task.yaml:7:1: duplicate alias block (the first is at line 2); ACR merges the two blocks, and so does --lenient",
+			lenientWarn:     "2 alias blocks merged, as ACR merges them",
+			lenientRendered: "cmd: bb echo first second",
+		},
+		{
+			name:            "unknown alias key",
+			task:            "version: v1.1.0\nalias:\n  values:\n    a: x\n  extra: 1\nsteps:\n  - cmd: bb echo $a\n",
+			strictErr:       `task.yaml:5:3: unknown alias key "extra" (want values, src or directive); ACR ignores it, and so does --lenient`,
+			lenientWarn:     `task.yaml:5:3: warning: unknown alias key "extra" ignored, as ACR does`,
+			lenientRendered: "cmd: bb echo x",
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			file := filepath.Join(taskDir(t, map[string]string{"task.yaml": tc.task}), "task.yaml")
+			out, _, code := runCLI(t, "validate", file)
+			if code != exitFailed || !strings.Contains(out, tc.strictErr) {
+				t.Errorf("strict validate: exit %d, want %d and %q:\n%s", code, exitFailed, tc.strictErr, out)
+			}
+			out, _, code = runCLI(t, "validate", "--lenient", file)
+			if code != exitOK || !strings.Contains(out, tc.lenientWarn) {
+				t.Errorf("lenient validate: exit %d, want 0 and %q:\n%s", code, tc.lenientWarn, out)
+			}
+			if tc.lenientRendered != "" {
+				out, errOut, code := runCLI(t, "render", "--lenient", "-f", file)
+				if code != exitOK || !strings.Contains(out, tc.lenientRendered) {
+					t.Errorf("lenient render: exit %d, want 0 and %q:\n%s%s", code, tc.lenientRendered, out, errOut)
+				}
+			}
+		})
+	}
+}

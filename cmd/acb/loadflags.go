@@ -41,7 +41,7 @@ func (f *loadFlags) register(fs *pflag.FlagSet, withFile bool) {
 	fs.StringArrayVar(&f.env, "env", nil, "default environment KEY=VALUE for every step")
 	fs.StringVar(&f.network, "network", "", "use this existing network as every step's default")
 	fs.StringVar(&f.workdir, "working-directory", "", "default working directory when the task sets none")
-	fs.BoolVar(&f.lenient, "lenient", false, "accept unknown and duplicate keys with a warning, as ACR does")
+	fs.BoolVar(&f.lenient, "lenient", false, "accept with a warning what ACR accepts: unknown and duplicate keys, negative timeout/startDelay, two alias blocks, unknown alias keys; unknown .Run.X renders empty")
 	fs.StringVar(&f.run.ID, "id", "", "run id (.Run.ID, $ID)")
 	fs.StringVarP(&f.run.Registry, "registry", "r", "", "the run's registry login server (.Run.Registry, $Registry)")
 	fs.StringVarP(&f.run.Commit, "commit", "c", "", "commit (.Run.Commit)")
