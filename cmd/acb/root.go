@@ -26,5 +26,6 @@ prints what ACR would print: the same log lines and dependency report.`,
 		newRunCommand(),
 		newRegistryCommand(),
 	)
+	finishCommandTree(root)
 	return root
 }
