@@ -23,9 +23,16 @@ func guardFuncs(fm template.FuncMap, limit int) {
 			return f(count, s), nil
 		}
 	}
+	// until and untilStep allocate a slice of ints before anything is
+	// written: bound the element count by the limit.
+	maxInts := uint64(limit / 8)
 	if f, ok := fm["until"].(func(int) []int); ok {
 		fm["until"] = func(count int) ([]int, error) {
-			if !within(count / 8) {
+			step := 1
+			if count < 0 {
+				step = -1
+			}
+			if elements(0, count, step) > maxInts {
 				return nil, tooBig("until", count)
 			}
 			return f(count), nil
@@ -33,20 +40,10 @@ func guardFuncs(fm template.FuncMap, limit int) {
 	}
 	if f, ok := fm["untilStep"].(func(int, int, int) []int); ok {
 		fm["untilStep"] = func(start, stop, step int) ([]int, error) {
-			if !within(start) || !within(stop) {
+			if elements(start, stop, step) > maxInts {
 				return nil, tooBig("untilStep", stop)
 			}
 			return f(start, stop, step), nil
-		}
-	}
-	if f, ok := fm["seq"].(func(...int) string); ok {
-		fm["seq"] = func(params ...int) (string, error) {
-			for _, p := range params {
-				if !within(p / 4) {
-					return "", tooBig("seq", p)
-				}
-			}
-			return f(params...), nil
 		}
 	}
 	for _, name := range []string{"indent", "nindent"} {
@@ -132,4 +129,20 @@ func largestWidth(format string) int {
 		}
 	}
 	return best
+}
+
+// elements returns how many values Sprig's untilStep(start, stop, step)
+// yields, without allocating them.
+func elements(start, stop, step int) uint64 {
+	switch {
+	case step == 0 || start == stop:
+		return 0
+	case stop > start && step > 0:
+		d, st := uint64(stop)-uint64(start), uint64(step)
+		return d/st + min(d%st, 1)
+	case stop < start && step < 0:
+		d, st := uint64(start)-uint64(stop), uint64(-step)
+		return d/st + min(d%st, 1)
+	}
+	return 0
 }

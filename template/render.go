@@ -12,6 +12,7 @@ import (
 	"strings"
 	"text/template"
 	"text/template/parse"
+	"time"
 
 	"github.com/Masterminds/sprig/v3"
 
@@ -43,6 +44,8 @@ type RenderOptions struct {
 	// Lenient renders an unknown .Run.X as an empty string, as ACR does;
 	// otherwise it is an error saying so.
 	Lenient bool
+	// Timeout limits the time a render takes (DefaultRenderTimeout if 0).
+	Timeout time.Duration
 }
 
 // Rendered is the result of a render.
@@ -115,12 +118,16 @@ func render(ctx context.Context, sm *sourceMap, text string, data Data, opts Ren
 	if limit <= 0 {
 		limit = DefaultMaxOutput
 	}
-	t, err := template.New(tplName).Option("missingkey=zero").Funcs(funcMap(ctx, opts.Env, limit)).Parse(text)
+	b := newBudget(ctx, sm, opts.Timeout)
+	fm := funcMap(ctx, opts.Env, limit)
+	fm[tickFunc] = b.tick
+	guardSlow(fm, b)
+	t, err := template.New(tplName).Option("missingkey=zero").Funcs(fm).Parse(text)
 	if err != nil {
 		return nil, templateError(sm, err)
 	}
 	idx := instrument(t)
-	w := &traceWriter{texts: idx, limit: limit}
+	w := &traceWriter{texts: idx, limit: limit, maxSegments: limit/16 + 1024}
 	w.buf.Grow(min(len(text)+len(text)/4, limit))
 	if err := execute(t, w, dot); err != nil {
 		if ctx.Err() != nil {
@@ -128,6 +135,9 @@ func render(ctx context.Context, sm *sourceMap, text string, data Data, opts Ren
 		}
 		if w.err != nil {
 			return nil, fmt.Errorf("render %s: %w", sm.file, w.err)
+		}
+		if b.err != nil {
+			return nil, b.err
 		}
 		return nil, templateError(sm, err)
 	}
@@ -172,7 +182,7 @@ func funcMap(ctx context.Context, env map[string]string, limit int) template.Fun
 		}
 		return v
 	}
-	fm[tickFunc] = func() (string, error) { return "", ctx.Err() }
+	fm[tickFunc] = func(int) (string, error) { return "", ctx.Err() } // render replaces it with its budget's
 	return fm
 }
 
@@ -230,23 +240,58 @@ func instrument(t *template.Template) map[*byte]int {
 			walkList(tr, n.List)
 			walkList(tr, n.ElseList)
 			if n.List != nil {
-				id := parse.NewIdentifier(tickFunc).SetTree(tr).SetPos(n.Pos)
-				tick := &parse.ActionNode{NodeType: parse.NodeAction, Pos: n.Pos, Line: n.Line,
-					Pipe: &parse.PipeNode{NodeType: parse.NodePipe, Pos: n.Pos, Line: n.Line,
-						Cmds: []*parse.CommandNode{{NodeType: parse.NodeCommand, Pos: n.Pos, Args: []parse.Node{id}}}}}
-				n.List.Nodes = append([]parse.Node{tick}, n.List.Nodes...)
+				n.List.Nodes = append([]parse.Node{tickAction(tr, n.Pos, n.Line)}, n.List.Nodes...)
 			}
 		case *parse.ListNode:
 			walkList(tr, n)
 		}
 	}
+	// A tick before every template call bounds recursive templates, which
+	// can loop exponentially without a range.
+	var tickCalls func(tr *parse.Tree, l *parse.ListNode)
+	tickCalls = func(tr *parse.Tree, l *parse.ListNode) {
+		if l == nil {
+			return
+		}
+		nodes := make([]parse.Node, 0, len(l.Nodes))
+		for _, c := range l.Nodes {
+			switch c := c.(type) {
+			case *parse.TemplateNode:
+				nodes = append(nodes, tickAction(tr, c.Pos, c.Line))
+			case *parse.IfNode:
+				tickCalls(tr, c.List)
+				tickCalls(tr, c.ElseList)
+			case *parse.WithNode:
+				tickCalls(tr, c.List)
+				tickCalls(tr, c.ElseList)
+			case *parse.RangeNode:
+				tickCalls(tr, c.List)
+				tickCalls(tr, c.ElseList)
+			case *parse.ListNode:
+				tickCalls(tr, c)
+			}
+			nodes = append(nodes, c)
+		}
+		l.Nodes = nodes
+	}
 	for _, tt := range t.Templates() {
 		if tt.Tree != nil && !seen[tt.Tree] {
 			seen[tt.Tree] = true
 			walkList(tt.Tree, tt.Tree.Root)
+			tickCalls(tt.Tree, tt.Tree.Root)
 		}
 	}
 	return idx
+}
+
+// tickAction is {{_acbTick POS}}: it prints nothing and fails the render
+// when it is cancelled or out of time, naming the template offset pos.
+func tickAction(tr *parse.Tree, pos parse.Pos, line int) *parse.ActionNode {
+	id := parse.NewIdentifier(tickFunc).SetTree(tr).SetPos(pos)
+	arg := &parse.NumberNode{NodeType: parse.NodeNumber, Pos: pos, IsInt: true, Int64: int64(pos), Text: strconv.Itoa(int(pos))}
+	return &parse.ActionNode{NodeType: parse.NodeAction, Pos: pos, Line: line,
+		Pipe: &parse.PipeNode{NodeType: parse.NodePipe, Pos: pos, Line: line,
+			Cmds: []*parse.CommandNode{{NodeType: parse.NodeCommand, Pos: pos, Args: []parse.Node{id, arg}}}}}
 }
 
 // ErrOutputLimit is wrapped by the error of a render that exceeds its size
@@ -262,6 +307,10 @@ type traceWriter struct {
 	next  int // template offset just after the last text node written
 	limit int
 	err   error
+	// maxSegments bounds the trace, which would otherwise grow by one
+	// segment per write (a range printing one byte per iteration); past it
+	// the rest of the output maps to the last position recorded.
+	maxSegments int
 }
 
 func (w *traceWriter) Write(p []byte) (int, error) {
@@ -272,11 +321,18 @@ func (w *traceWriter) Write(p []byte) (int, error) {
 		w.err = fmt.Errorf("%w (%d bytes)", ErrOutputLimit, w.limit)
 		return 0, w.err
 	}
-	if pos, ok := w.texts[&p[0]]; ok {
-		w.trace.add(w.buf.Len(), pos, true)
+	pos, lit := w.texts[&p[0]]
+	if !lit {
+		pos = w.next
+	}
+	switch {
+	case len(w.trace) < w.maxSegments:
+		w.trace.add(w.buf.Len(), pos, lit)
+	case len(w.trace) == w.maxSegments:
+		w.trace.add(w.buf.Len(), pos, false) // the last segment: no drift past it
+	}
+	if lit {
 		w.next = pos + len(p)
-	} else {
-		w.trace.add(w.buf.Len(), w.next, false)
 	}
 	return w.buf.Write(p)
 }
