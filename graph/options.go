@@ -25,6 +25,10 @@ type ParseOptions struct {
 	// keys neither the step nor the task sets. Entries are taken as given
 	// (no comma splitting; the CLI layer splits flag values). Default none.
 	Env []string
+	// CheckSecretURL, when set, checks each secret's keyvault URL offline
+	// (as ACR does before it fetches); an error is reported at the URL.
+	// Default nil: URLs are not checked here.
+	CheckSecretURL func(url string) error
 }
 
 // DefaultFileName is the name Parse uses for the input when

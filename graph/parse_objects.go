@@ -38,6 +38,10 @@ func (p *parser) secrets(v *yaml.Node) []*Secret {
 		}
 		if strings.TrimSpace(s.KeyVault) == "" {
 			p.errorf(orNode(f.key[seKeyVault], m), "", "secret %q has no keyvault: give the Key Vault secret URL", s.ID)
+		} else if p.opts.CheckSecretURL != nil {
+			if err := p.opts.CheckSecretURL(s.KeyVault); err != nil {
+				p.errorf(orNode(f.val[seKeyVault], m), "", "secret %q: %v", s.ID, err)
+			}
 		}
 		if s.ClientID != "" && !isGUID(s.ClientID) {
 			p.errorf(orNode(f.val[seClientID], m), "",

@@ -133,6 +133,12 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 	}
 
 	secrets, err := resolveTaskSecrets(ctx, doc, data, renderOpts, opts)
+	var secretsProblems diag.List
+	if errors.As(err, &secretsProblems) {
+		// A problem in the secrets: list; the final parse reports it
+		// again together with every other problem of the task.
+		secrets, err = map[string]string{}, nil
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -161,9 +167,13 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 		Network:          opts.Network,
 		WorkingDirectory: opts.WorkingDirectory,
 		Env:              opts.DefaultEnv,
+		CheckSecretURL:   checkSecretURL,
 	})
 	if err != nil {
 		return nil, withEmptyRunHints(err, name, data.Run, doc.Text)
+	}
+	if secretsProblems != nil {
+		return nil, secretsProblems
 	}
 	var table map[string]string
 	if doc.AliasesEnabled && len(doc.Aliases) > 0 {

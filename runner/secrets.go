@@ -23,3 +23,10 @@ func (a secretsAdapter) ResolveSecrets(ctx context.Context, list []*graph.Secret
 	}
 	return a.r.Resolve(ctx, refs)
 }
+
+// checkSecretURL checks a secret's Key Vault URL as the run will read it
+// (a cloud vault, or an emulator on a loopback host).
+func checkSecretURL(u string) error {
+	_, err := secrets.ParseOptions{AllowLoopback: true}.Parse(u)
+	return err
+}

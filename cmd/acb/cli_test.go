@@ -180,7 +180,7 @@ func TestFlagErrorsNeverEchoSecretValues(t *testing.T) {
 // TestSecretsPrePassAcceptsValidTask: a secret rendering empty in the
 // pre-pass must not break a task that is valid YAML with its value.
 func TestSecretsPrePassAcceptsValidTask(t *testing.T) {
-	task := "version: v1.1.0\nsecrets:\n  - id: tag\n    keyvault: https://v.vault.azure.net/secrets/tag\n" +
+	task := "version: v1.1.0\nsecrets:\n  - id: tag\n    keyvault: https://vlt.vault.azure.net/secrets/tag\n" +
 		"steps:\n  - cmd: bash echo image:{{.Secrets.tag}} done\n  - cmd: bash echo {{index .Secrets \"tag\"}}:x\n"
 	var out, errOut bytes.Buffer
 	code := run(context.Background(), []string{"render", "-f", "-", "--secret", "tag=v1tag", "--show-secrets"}, strings.NewReader(task), &out, &errOut)
@@ -188,7 +188,7 @@ func TestSecretsPrePassAcceptsValidTask(t *testing.T) {
 		t.Fatalf("exit %d, stderr %s, output:\n%s", code, errOut.String(), out.String())
 	}
 	// A task broken with any value still reports the YAML error.
-	bad := "version: v1.1.0\nsecrets:\n  - id: tag\n    keyvault: https://v.vault.azure.net/secrets/tag\nsteps:\n  - cmd: [\n"
+	bad := "version: v1.1.0\nsecrets:\n  - id: tag\n    keyvault: https://vlt.vault.azure.net/secrets/tag\nsteps:\n  - cmd: [\n"
 	code = run(context.Background(), []string{"render", "-f", "-", "--secret", "tag=v1tag"}, strings.NewReader(bad), &out, &errOut)
 	if code != exitInput {
 		t.Fatalf("broken task: exit %d", code)

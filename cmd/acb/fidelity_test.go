@@ -125,3 +125,45 @@ func TestLenientIsAsACR(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateSecretURLsAndEveryProblem checks validate rejects Key Vault
+// URLs ACR rejects (offline, at the URL) and still reports the step
+// problems after a secrets: problem.
+func TestValidateSecretURLsAndEveryProblem(t *testing.T) {
+	task := `secrets:
+  - id: a
+    keyvault: http://myvault.vault.azure.net/secrets/a
+  - id: a
+    keyvault: https://myvault.vault.azure.net/keys/b
+  - id: c
+    keyvault: https://example.com/secrets/c
+    clientID: nope
+  - id: ok
+    keyvault: https://myvault.vault.azure.net/secrets/ok/0123abcd
+steps:
+  - cmd: bb echo {{.Secrets.a}}
+    retries: -1
+  - cmmd: x
+`
+	file := filepath.Join(taskDir(t, map[string]string{"task.yaml": task}), "task.yaml")
+	out, _, code := runCLI(t, "validate", file)
+	if code != exitFailed {
+		t.Fatalf("exit %d, want %d:\n%s", code, exitFailed, out)
+	}
+	for _, want := range []string{
+		`task.yaml:3:15: secret "a": invalid Key Vault secret URL "http://myvault.vault.azure.net/secrets/a": the scheme must be https`,
+		`task.yaml:4:5: secret id "a" is already used at line 2`,
+		`task.yaml:5:15: secret "a": invalid Key Vault secret URL "https://myvault.vault.azure.net/keys/b": the path must be /secrets/<name>`,
+		`task.yaml:7:15: secret "c": invalid Key Vault secret URL "https://example.com/secrets/c": host "example.com" is not a Key Vault host`,
+		`task.yaml:8:15: secret "c": clientID "nope" is not a GUID`,
+		`task.yaml:13:14: step acb_step_0: retries must be 0 or more, found -1`,
+		`task.yaml:14:5: step acb_step_1: unknown step key "cmmd"`,
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, `"ok"`) {
+		t.Errorf("a valid versioned URL was reported:\n%s", out)
+	}
+}
