@@ -5,6 +5,7 @@
 #   make bench   runs the benchmark harness and rewrites BENCHMARKS.md
 #   make lint    gofmt and go vet
 #   make demo    runs the offline example end to end (scripts/demo.sh)
+#   make docs    regenerates the command docs and man pages in docs/ (after any flag or help change)
 
 GO       ?= go
 PKGS     := ./...
@@ -14,7 +15,7 @@ VERSION  ?= $(shell git describe --tags --match 'v[0-9]*.[0-9]*.[0-9]*' --dirty 
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
 LDFLAGS  := -s -w -X github.com/acb-dev/acb/internal/version.Version=$(VERSION) -X github.com/acb-dev/acb/internal/version.Revision=$(REVISION)
 
-.PHONY: all build example demo test unit lint bench engine clean
+.PHONY: all build example demo test unit lint bench engine clean docs
 
 all: build
 
@@ -38,6 +39,11 @@ test: engine lint
 # unit runs the tests without first making sure an engine runs.
 unit:
 	$(GO) test -count=1 $(PKGS)
+
+# docs writes docs/cli (Markdown) and docs/man (man pages) from the cobra
+# command tree; TestDocsAreCurrent fails until they are regenerated.
+docs:
+	$(GO) run ./cmd/acb gen-docs docs
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \

@@ -25,6 +25,7 @@ prints what ACR would print: the same log lines and dependency report.`,
 		newGraphCommand(),
 		newRunCommand(),
 		newRegistryCommand(),
+		newGenDocsCommand(),
 	)
 	finishCommandTree(root)
 	return root
