@@ -5,13 +5,18 @@ import "strings"
 // blankComments replaces every comment line (first non-blank character '#')
 // that is not inside a YAML block scalar with an empty line. The line count
 // is unchanged; see the package documentation for the block-scalar rule.
+//
+// A comment line inside a block scalar but indented less than its content
+// (which YAML cannot parse) is deleted, as acr-builder deletes it; to keep
+// the line count, an empty line is added where the block scalar ends, so
+// only the lines of that block after the comment move up.
 func blankComments(text string) string {
 	var b strings.Builder
-	changed := false
+	b.Grow(len(text))
 	inBlock := false
-	blockIndent := 0
-	start := 0
-	for start <= len(text) {
+	blockIndent, contentIndent, moved := 0, 0, 0
+	var scan continuation
+	for start := 0; start <= len(text); {
 		end := strings.IndexByte(text[start:], '\n')
 		if end < 0 {
 			end = len(text)
@@ -19,39 +24,88 @@ func blankComments(text string) string {
 			end += start
 		}
 		line := text[start:end]
-		keep := true
 		indent, blank := indentOf(line)
+		keep, drop := true, false
 		switch {
 		case inBlock && (blank || indent > blockIndent):
-			// content of a block scalar: kept as written
+			// content of a block scalar: kept as written, unless it is a
+			// comment left of the content, which YAML would end the block at
+			switch {
+			case blank:
+			case contentIndent == 0:
+				contentIndent = indent
+			case indent < contentIndent && line[indent] == '#':
+				drop = true
+			}
+		case inBlock && line[indent] == '#' && blockContinues(text, end, blockIndent, &scan):
+			// a comment at or left of the key, inside the block scalar:
+			// acr-builder deletes it and the block goes on after it
+			drop = true
 		default:
 			inBlock = false
+			b.WriteString(strings.Repeat("\n", moved))
+			moved = 0
 			if !blank && line[indent] == '#' {
 				keep = false
 			} else if parent, ok := blockScalarParent(line, indent); ok {
-				inBlock, blockIndent = true, parent
+				inBlock, blockIndent, contentIndent = true, parent, 0
 			}
 		}
-		if !keep && !changed {
-			changed = true
-			b.Grow(len(text))
-			b.WriteString(text[:start])
-		}
-		if changed && keep {
-			b.WriteString(line)
+		if drop {
+			if end < len(text) {
+				moved++
+			}
+		} else {
+			if keep {
+				b.WriteString(line)
+			}
+			if end < len(text) {
+				b.WriteByte('\n')
+			}
 		}
 		if end == len(text) {
 			break
 		}
-		if changed {
-			b.WriteByte('\n')
-		}
 		start = end + 1
 	}
-	if !changed {
+	b.WriteString(strings.Repeat("\n", moved))
+	if b.Len() == len(text) && b.String() == text {
 		return text
 	}
 	return b.String()
+}
+
+// continuation caches blockContinues' answer for a run of comment lines.
+type continuation struct {
+	until  int // offset of the line that decided; the answer holds before it
+	indent int // the block indent it was computed for
+	result bool
+}
+
+// blockContinues reports whether, after the line ending at end, the next
+// line that is neither blank nor a comment is indented beyond blockIndent,
+// that is, whether a block scalar goes on after a run of comment lines.
+func blockContinues(text string, end, blockIndent int, c *continuation) bool {
+	if end < c.until && c.indent == blockIndent {
+		return c.result
+	}
+	for start := end + 1; start < len(text); {
+		e := strings.IndexByte(text[start:], '\n')
+		if e < 0 {
+			e = len(text)
+		} else {
+			e += start
+		}
+		line := text[start:e]
+		indent, blank := indentOf(line)
+		if !blank && line[indent] != '#' {
+			*c = continuation{until: start, indent: blockIndent, result: indent > blockIndent}
+			return c.result
+		}
+		start = e + 1
+	}
+	*c = continuation{until: len(text) + 1, indent: blockIndent, result: false}
+	return false
 }
 
 // indentOf returns the number of leading blanks of line and whether the line

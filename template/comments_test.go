@@ -43,6 +43,21 @@ func TestBlankComments(t *testing.T) {
 			"cmd: echo a |\n\n",
 		},
 		{
+			"comment left of block content deleted as by ACR",
+			"steps:\n  - cmd: |\n      echo a\n     # gone\n      echo b\n  - cmd: >\n      bb echo\n     # gone\n      c\n",
+			"steps:\n  - cmd: |\n      echo a\n      echo b\n\n  - cmd: >\n      bb echo\n      c\n\n",
+		},
+		{
+			"comment left of block content at end of file",
+			"a: |\n    x\n  # gone\n    y",
+			"a: |\n    x\n    y\n",
+		},
+		{
+			"comment at the key's column inside a block deleted as by ACR",
+			"steps:\n  - cmd: |\n      echo a\n  # gone\n\n    # gone too\n      echo b\n  # blanked\n  - cmd: x\n",
+			"steps:\n  - cmd: |\n      echo a\n\n      echo b\n\n\n\n  - cmd: x\n",
+		},
+		{
 			"indent indicator",
 			"a: |2\n  # kept\n",
 			"a: |2\n  # kept\n",

@@ -13,6 +13,10 @@
 //     sequence dash, and it runs over every following line that is blank or
 //     indented deeper than that key (or dash). The detection is textual, so a
 //     column-0 template action inside a block scalar ends the block early.
+//     A comment line inside a block scalar that is indented less than the
+//     block's content (or at or left of its key, with the block going on
+//     after it) is deleted, as acr-builder deletes it, and an empty line is
+//     added after the block to keep the line count.
 //     Templates inside blanked comment lines are not rendered, as in
 //     acr-builder.
 //  2. Version detection ([FindVersion]) and the alias switch

@@ -12,8 +12,9 @@ const DefaultDirective = '$'
 // pass, as acr-builder's preprocessString does: a name is the longest run of
 // [A-Za-z0-9] after the directive; a defined name is replaced by its value
 // (values are not rescanned); an undefined name is left exactly as written
-// ($HOME, $MY_SECRET, $(date) survive); a doubled directive produces one
-// directive character. Consecutive names chain ($Registry$ID). An invalid
+// ($HOME, $MY_SECRET, $(date) survive), and so is a directive right after it
+// ($FOO$ID stays $FOO$ID); a doubled directive produces one directive
+// character. Consecutive defined names chain ($Registry$ID). An invalid
 // directive rune (utf8.RuneError or not a valid rune) leaves text unchanged.
 func Substitute(text string, directive rune, aliases map[string]string) string {
 	out, _ := substitute(text, directive, aliases)
@@ -59,6 +60,11 @@ func substitute(text string, directive rune, aliases map[string]string) (string,
 					b.WriteString(v)
 				}
 			} else {
+				if e > k && strings.HasPrefix(text[e:], dir) {
+					// acr-builder ends an unknown name together with the
+					// directive after it, so "$FOO$ID" stays as written.
+					e += len(dir)
+				}
 				copyLit(j, e)
 			}
 			i = e

@@ -167,3 +167,26 @@ steps:
 		t.Errorf("a valid versioned URL was reported:\n%s", out)
 	}
 }
+
+// TestRenderAliasAndBlockCommentAsACR checks "$FOO$ID" stays as written
+// when FOO is unknown, and that a comment indented less than its block
+// scalar is deleted (the file is accepted) as ACR deletes it.
+func TestRenderAliasAndBlockCommentAsACR(t *testing.T) {
+	task := "version: v1.1.0\nsteps:\n  - cmd: bb echo $FOO$ID $$HOME $ID\n  - cmd: |\n      bb sh -c 'echo a\n      echo b'\n     # a comment left of the script\n  - cmd: >\n      bb echo\n     # gone\n      folded\n"
+	file := filepath.Join(taskDir(t, map[string]string{"task.yaml": task}), "task.yaml")
+	out, errOut, code := runCLI(t, "render", "-f", file, "--id", "cf1")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"cmd: bb echo $FOO$ID $HOME cf1\n", "      bb sh -c 'echo a\n      echo b'\n", "      bb echo\n      folded\n"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("render output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "# gone") || strings.Contains(out, "comment left") {
+		t.Errorf("comment kept:\n%s", out)
+	}
+	if _, _, code := runCLI(t, "validate", file); code != exitOK {
+		t.Errorf("validate exit %d, want 0", code)
+	}
+}
