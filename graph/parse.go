@@ -123,7 +123,7 @@ func (p *parser) document(src []byte) *yaml.Node {
 	var doc yaml.Node
 	if err := decodeNode(dec, &doc); err != nil {
 		if !errors.Is(err, io.EOF) {
-			p.yamlError(err, false)
+			p.yamlError(src, err, false)
 		}
 		return nil
 	}
@@ -136,7 +136,7 @@ func (p *parser) document(src []byte) *yaml.Node {
 		}
 		p.keyProblemf(at, "", "a second YAML document starts here; a task file holds exactly one document")
 	case !errors.Is(err, io.EOF):
-		p.yamlError(err, p.opts.Lenient)
+		p.yamlError(src, err, p.opts.Lenient)
 	}
 	if doc.Kind != yaml.DocumentNode || len(doc.Content) == 0 {
 		return nil
@@ -165,15 +165,21 @@ func decodeNode(dec *yaml.Decoder, n *yaml.Node) (err error) {
 
 var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// yamlError reports a syntax error from the YAML library with its line.
-func (p *parser) yamlError(err error, warn bool) {
+// yamlError reports a syntax error from the YAML library with its line,
+// refined to the offending line and column with a hint when the cause is a
+// known one (see locateYAMLError).
+func (p *parser) yamlError(src []byte, err error, warn bool) {
 	msg := err.Error()
 	pos := diag.Position{File: p.file}
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-		if line, convErr := strconv.Atoi(m[1]); convErr == nil {
-			pos.Line = p.mapLine(line)
-		}
 		msg = m[2]
+		if line, convErr := strconv.Atoi(m[1]); convErr == nil {
+			spot := locateYAMLError(src, line, msg)
+			pos.Line, pos.Col = p.mapLine(spot.line), spot.col
+			if spot.hint != "" {
+				msg += ": " + spot.hint
+			}
+		}
 	} else if len(msg) > 6 && msg[:6] == "yaml: " {
 		msg = msg[6:]
 	}
