@@ -20,6 +20,13 @@ func (d *DAG) Text(w io.Writer) error {
 // shortened, so that a shortened command never shows the first characters
 // of a secret value. A nil mask changes nothing.
 func (d *DAG) TextMasked(w io.Writer, mask func(string) string) error {
+	return d.TextSelected(w, mask, nil)
+}
+
+// TextSelected is TextMasked with the steps sel left out marked
+// "(left out: <reason>)"; a nil sel marks nothing.
+func (d *DAG) TextSelected(w io.Writer, mask func(string) string, sel *Selected) error {
+	reasons := sel.reasons()
 	var b strings.Builder
 	for n, wave := range d.Waves() {
 		b.WriteString("wave ")
@@ -38,6 +45,11 @@ func (d *DAG) TextMasked(w io.Writer, mask func(string) string) error {
 			if deps := d.Deps(s.ID); len(deps) > 0 {
 				b.WriteString(" <- ")
 				b.WriteString(strings.Join(deps, ", "))
+			}
+			if r, ok := reasons[s.ID]; ok {
+				b.WriteString("  (left out: ")
+				b.WriteString(r)
+				b.WriteString(")")
 			}
 			b.WriteByte('\n')
 		}
@@ -70,13 +82,25 @@ func detail(s *Step, mask func(string) string) string {
 // Dot writes the graph in Graphviz DOT for acb graph --format dot. Edges
 // point from a step to the steps that wait for it.
 func (d *DAG) Dot(w io.Writer) error {
+	return d.DotSelected(w, nil)
+}
+
+// DotSelected is Dot with the steps sel left out drawn dashed and grey,
+// labelled "(left out)"; a nil sel marks nothing.
+func (d *DAG) DotSelected(w io.Writer, sel *Selected) error {
+	reasons := sel.reasons()
 	var b strings.Builder
 	b.WriteString("digraph task {\n  rankdir=TB;\n  node [shape=box];\n")
 	for _, s := range d.steps {
 		b.WriteString("  ")
 		b.WriteString(dotQuote(s.ID))
 		b.WriteString(" [label=")
-		b.WriteString(dotQuote(s.ID + "\n" + s.Type.String()))
+		if _, out := reasons[s.ID]; out {
+			b.WriteString(dotQuote(s.ID + "\n" + s.Type.String() + "\n(left out)"))
+			b.WriteString(", style=dashed, color=gray50, fontcolor=gray50")
+		} else {
+			b.WriteString(dotQuote(s.ID + "\n" + s.Type.String()))
+		}
 		b.WriteString("];\n")
 	}
 	for i, s := range d.steps {
@@ -108,6 +132,13 @@ func dotQuote(s string) string {
 // mermaid. Nodes are named s0, s1, ... by file position; labels carry the
 // ids.
 func (d *DAG) Mermaid(w io.Writer) error {
+	return d.MermaidSelected(w, nil)
+}
+
+// MermaidSelected is Mermaid with the steps sel left out in the class
+// leftout (dashed, grey); a nil sel marks nothing.
+func (d *DAG) MermaidSelected(w io.Writer, sel *Selected) error {
+	reasons := sel.reasons()
 	var b strings.Builder
 	b.WriteString("flowchart TD\n")
 	for i, s := range d.steps {
@@ -127,6 +158,16 @@ func (d *DAG) Mermaid(w io.Writer) error {
 			b.WriteString(strconv.Itoa(i))
 			b.WriteByte('\n')
 		}
+	}
+	if len(reasons) > 0 {
+		b.WriteString("  classDef leftout stroke-dasharray: 5 5,color:#888\n")
+		var names []string
+		for i, s := range d.steps {
+			if _, out := reasons[s.ID]; out {
+				names = append(names, "s"+strconv.Itoa(i))
+			}
+		}
+		b.WriteString("  class " + strings.Join(names, ",") + " leftout\n")
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
