@@ -14,6 +14,7 @@ import (
 func (r *run) dryRun() {
 	p := func(format string, a ...any) { r.c.logf("", evDryRun, "[DRY RUN] "+format, a...) }
 	p("Run ID: %s", r.runID)
+	r.logLeftOut()
 	p("Volume %s mounted at %s", r.vol, graph.WorkspaceDir)
 	if src := r.opts.Source; src.hasContent() {
 		what := src.Dir

@@ -29,6 +29,7 @@ const (
 	evOutput   = "output"
 	evDryRun   = "dryrun"
 	evReport   = "report"
+	evLeftOut  = "leftout"
 	timeLayout = "2006/01/02 15:04:05"
 )
 

@@ -87,6 +87,10 @@ type Options struct {
 	// command substitution) run as /bin/sh -c "docker run ..." on the host,
 	// as acr-builder does. It needs the docker CLI on PATH.
 	AllowHostShell bool
+	// Selection chooses the steps to run (--target, --only, --from,
+	// --skip; see graph.DAG.Select); the zero value runs every step. An
+	// unknown id or a selection of no step is an ErrInput error.
+	Selection graph.Selection
 	// DryRun prints the plan and touches no engine; the engine may be nil.
 	DryRun bool
 

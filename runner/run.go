@@ -39,6 +39,7 @@ type run struct {
 	byID    map[string]*graph.Step
 	deps    map[string][]string
 	results map[string]*StepResult
+	leftOut []graph.LeftOut // steps the selection left out (selection.go)
 
 	mu             sync.Mutex
 	madeVolumes    []string
@@ -103,6 +104,7 @@ func Run(ctx context.Context, task *graph.Task, eng engine.Engine, opts Options)
 
 // execute sets up, schedules and summarises; clean-up is the caller's.
 func (r *run) execute(ctx context.Context) error {
+	r.logLeftOut()
 	if err := r.setup(ctx); err != nil {
 		return err
 	}
@@ -152,7 +154,6 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		r.runID = strings.ReplaceAll(uid, "-", "")[:10]
 	}
 	r.short = shortID(r.runID)
-	r.fromHost = readsHostWorkspace(task, opts.Source)
 	r.vol = "acb_vol_" + uid
 	r.home = "acb_home_" + uid
 	for _, s := range task.Steps {
@@ -164,6 +165,10 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		return nil, inputErr("%v", err)
 	}
 	r.deps = deps
+	if err := r.applySelection(); err != nil {
+		return nil, err
+	}
+	r.fromHost = readsHostWorkspace(r.steps, opts.Source)
 	for _, v := range task.Volumes {
 		r.secrets[v.Name] = "acb_secret_" + v.Name + "_" + uid
 	}

@@ -15,16 +15,16 @@ import (
 // readsHostWorkspace reports whether build steps read the workspace from the
 // source directory on the host instead of the run volume. That is the case
 // when the source is a local directory (or a git checkout) and the task has
-// no cmd steps: build and push steps never write to /workspace, so the
+// no cmd steps (among the steps that run): build and push steps never write to /workspace, so the
 // volume's content is the source's, and reading the host directory saves
 // the build context a trip into the engine and back out (twice the context
 // size through the Engine API). The volume itself is still created and
 // mounted, as ACR logs it, but left empty.
-func readsHostWorkspace(task *graph.Task, src *Source) bool {
+func readsHostWorkspace(steps []*graph.Step, src *Source) bool {
 	if src == nil || src.Dir == "" {
 		return false
 	}
-	for _, s := range task.Steps {
+	for _, s := range steps {
 		if s.Type == graph.CmdStep {
 			return false
 		}

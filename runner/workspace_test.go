@@ -30,7 +30,7 @@ func TestReadsHostWorkspace(t *testing.T) {
 		{"no source", "steps:\n  - build: -t x .\n", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			if got := readsHostWorkspace(parseTask(t, tc.task), tc.src); got != tc.want {
+			if got := readsHostWorkspace(parseTask(t, tc.task).Steps, tc.src); got != tc.want {
 				t.Errorf("got %v, want %v", got, tc.want)
 			}
 		})

@@ -67,15 +67,7 @@ func TestFlagValuesTableMatchesTree(t *testing.T) {
 }
 
 func TestCompleteStepIDs(t *testing.T) {
-	// No step-selection flag exists yet: add one the way a later one will
-	// be named and register completions again, as newRootCommand does.
 	root := newRootCommand()
-	run, _, err := root.Find([]string{"run"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	run.Flags().StringArray("step", nil, "run only these steps")
-	registerCompletions(root)
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&bytes.Buffer{})
@@ -89,7 +81,7 @@ func TestCompleteStepIDs(t *testing.T) {
 		return candidates(out.String())
 	}
 	// Rendered with the values given so far; -f relative to CONTEXT.
-	got := complete("run", "-f", "acb.yaml", "../../examples/hello", "--set", "REGISTRY1=a.io", "--set", "REGISTRY2=b.io", "--step", "p")
+	got := complete("run", "-f", "acb.yaml", "../../examples/hello", "--set", "REGISTRY1=a.io", "--set", "REGISTRY2=b.io", "--target", "p")
 	if strings.Join(got, " ") != "push1 push2" {
 		t.Errorf("hello, prefix p: %q", got)
 	}
@@ -100,9 +92,16 @@ func TestCompleteStepIDs(t *testing.T) {
 	if err := os.WriteFile(dir+"/acb.yaml", []byte(task), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	got = complete("run", "-f", "acb.yaml", dir, "--step", "")
-	if strings.Join(got, " ") != "build acb_step_1" {
-		t.Errorf("unrenderable task: %q", got)
+	for _, flag := range []string{"--only", "--from", "--skip"} {
+		got = complete("run", "-f", "acb.yaml", dir, flag, "")
+		if strings.Join(got, " ") != "build acb_step_1" {
+			t.Errorf("unrenderable task, %s: %q", flag, got)
+		}
+	}
+	// acb graph has the same flags; its -f is relative to the current directory.
+	got = complete("graph", "-f", dir+"/acb.yaml", "--target", "b")
+	if strings.Join(got, " ") != "build" {
+		t.Errorf("graph --target: %q", got)
 	}
 }
 

@@ -4,35 +4,47 @@ import (
 	"fmt"
 
 	"github.com/spf13/cobra"
+
+	"github.com/acb-dev/acb/graph"
 )
 
 func newGraphCommand() *cobra.Command {
 	var lf loadFlags
 	var format string
+	var sf selectFlags
 	cmd := &cobra.Command{
 		Use:   "graph",
 		Short: "Show a task's steps, their dependencies and which run together",
 		Long: `graph loads a task like acb run and prints its step DAG: each step's
-dependencies and the waves of steps that start together when all succeed.`,
+dependencies and the waves of steps that start together when all succeed.
+--target, --only, --from and --skip mark the steps acb run would leave out
+with the same flags.`,
 		Example: `  acb graph -f acb.yaml
   acb graph -f acb.yaml --format dot | dot -Tsvg > task.svg
-  acb graph -f acb.yaml --format mermaid`,
+  acb graph -f acb.yaml --format mermaid
+  acb graph -f acb.yaml --target push`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			loaded, masker, err := loadForDisplay(cmd, &lf)
 			if err != nil {
 				return err
 			}
+			var sel *graph.Selected
+			if !sf.sel.IsZero() {
+				if sel, err = loaded.DAG.Select(sf.sel); err != nil {
+					return asInput(err)
+				}
+			}
 			// Step labels quote rendered commands, which may hold secret
 			// values: every format is masked like all other output.
 			out := masker.Writer(cmd.OutOrStdout())
 			switch format {
 			case "text":
-				err = loaded.DAG.TextMasked(out, masker.String)
+				err = loaded.DAG.TextSelected(out, masker.String, sel)
 			case "dot":
-				err = loaded.DAG.Dot(out)
+				err = loaded.DAG.DotSelected(out, sel)
 			case "mermaid":
-				err = loaded.DAG.Mermaid(out)
+				err = loaded.DAG.MermaidSelected(out, sel)
 			default:
 				return asInput(fmt.Errorf("--format %q: expected text, dot or mermaid", format))
 			}
@@ -44,5 +56,6 @@ dependencies and the waves of steps that start together when all succeed.`,
 	}
 	lf.register(cmd.Flags(), true)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, dot or mermaid")
+	sf.register(cmd.Flags())
 	return cmd
 }

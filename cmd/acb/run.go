@@ -12,6 +12,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/acb-dev/acb/auth"
+	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/internal/diag"
 	"github.com/acb-dev/acb/runner"
 	"github.com/acb-dev/acb/runner/docker"
@@ -37,11 +38,13 @@ type runFlags struct {
 	reportFile       string
 	identity         string // the task's identity, served to steps
 	noStepIdentity   bool
+	selection        graph.Selection // --target, --only, --from, --skip
 }
 
 func newRunCommand() *cobra.Command {
 	var lf loadFlags
 	var rf runFlags
+	var sf selectFlags
 	cmd := &cobra.Command{
 		Use:   "run [CONTEXT]",
 		Short: "Run a task on the local Docker engine, as ACR Tasks would",
@@ -65,6 +68,7 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 			if len(args) == 1 {
 				contextArg = args[0]
 			}
+			rf.selection = sf.sel
 			return runTask(cmd.Context(), cmd, &lf, &rf, contextArg)
 		},
 	}
@@ -85,6 +89,7 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	f.StringVar(&rf.reportFile, "report-file", "", "write the dependency report as JSON (acr-builder's schema) to this file")
 	f.StringVar(&rf.identity, "identity", "", "the task's managed identity, [system] or a client id (as az acr task create --assign-identity); served to cmd steps for az login --identity and the Azure SDKs")
 	f.BoolVar(&rf.noStepIdentity, "no-step-identity", false, "do not serve --identity to steps (no IDENTITY_ENDPOINT in step containers)")
+	sf.register(f)
 	return cmd
 }
 
@@ -142,6 +147,9 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 	for _, w := range loaded.Warnings {
 		fmt.Fprintln(stderr, masker.String(w.Error()))
 	}
+	if err := checkSelection(loaded.DAG, rf.selection); err != nil {
+		return asInput(err)
+	}
 
 	creds, err := parseCredentials(rf, lf.run.Registry, cmd.InOrStdin())
 	if err != nil {
@@ -182,6 +190,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		Logins:         runLoginsOpt,
 		Keychain:       userKeychain,
 		RemoteDigest:   remoteDigests(logins),
+		Selection:      rf.selection,
 	}
 	stepIdentity, err := newStepIdentity(rf)
 	if err != nil {
