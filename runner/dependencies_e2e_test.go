@@ -235,8 +235,9 @@ steps:
 }
 
 // (b) A multi-stage build: the earlier stage's external base is a
-// buildtime dependency, the final stage's the runtime one; stage names and
-// FROM scratch are not reported. The bases are removed from the local
+// buildtime dependency, the final stage's the runtime one; stage names are
+// not reported, FROM scratch is reported as ACR reports it (library/scratch,
+// latest, no digest) and never looked up. The bases are removed from the local
 // store before the digests are populated, so they come from a registry
 // HEAD (on loopback).
 func TestDependenciesE2EMultiStage(t *testing.T) {
@@ -298,6 +299,10 @@ steps:
 		"    repository: base\n" +
 		"    tag: \"1\"\n" +
 		"    digest: " + d1 + "\n" +
+		"  - registry: registry.hub.docker.com\n" +
+		"    repository: library/scratch\n" +
+		"    tag: latest\n" +
+		"    digest: \"\"\n" +
 		"  git: {}\n"
 	if got := reportTail(t, r.log); got != want {
 		t.Errorf("printed report:\n%s\nwant:\n%s", got, want)

@@ -24,8 +24,7 @@
 //     registry ("localhost:5000/x" is not a Docker Hub user).
 //   - "docker.io/x" and "index.docker.io/x" are reported as Docker Hub
 //     (registry.hub.docker.com), like "x".
-//   - FROM scratch is never reported; buildtime dependencies are listed in
-//     file order, not map order.
+//   - Buildtime dependencies are listed in file order, not map order.
 //   - A Dockerfile that cannot be understood is an error the caller reports
 //     as a warning instead of failing the run.
 //

@@ -54,7 +54,7 @@ func (s *scanner) from(node *parser.Node) error {
 		st.Origin = parent.Origin
 	case st.Base == "":
 		s.warnf("line %d: FROM %s: base name is empty", node.StartLine, words[0])
-	case st.Base != scratch:
+	default: // scratch too: ACR reports it as library/scratch:latest
 		st.Origin = st.Base
 	}
 	s.res.Stages = append(s.res.Stages, st)
@@ -94,7 +94,7 @@ func (s *scanner) dependencies() {
 	}
 	for _, st := range s.res.Stages {
 		if st.Origin == "" || st.Base != st.Origin {
-			continue // scratch, or built on an earlier stage
+			continue // built on an earlier stage
 		}
 		if st.Origin == last.Origin {
 			continue

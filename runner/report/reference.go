@@ -69,6 +69,13 @@ func ParseReference(s string) (*ImageReference, error) {
 	return r, nil
 }
 
+// IsScratch reports whether r is Docker's empty base image, which ACR
+// reports as registry.hub.docker.com/library/scratch:latest, without a
+// digest.
+func (r *ImageReference) IsScratch() bool {
+	return r != nil && r.Registry == DockerHubRegistry && r.Repository == "library/"+scratch
+}
+
 // Name returns a reference that both the Docker engine and
 // go-containerregistry's name.ParseReference accept, for looking the image
 // up: "docker.io/library/alpine:latest", "myreg.azurecr.io/app:v1" or

@@ -5,8 +5,9 @@ package report
 type Dependencies struct {
 	// Image is the built image; nil when the step has no tags.
 	Image *ImageReference `json:"image"`
-	// Runtime is the base of the final (or target) stage; nil for scratch
-	// or when the Dockerfile could not be scanned.
+	// Runtime is the base of the final (or target) stage (scratch is
+	// library/scratch:latest with no digest, as on ACR); nil when the
+	// Dockerfile could not be scanned.
 	Runtime *ImageReference `json:"runtime-dependency"`
 	// Buildtime are the bases of the other stages; nil when there are none.
 	Buildtime []*ImageReference `json:"buildtime-dependency"`
@@ -62,8 +63,8 @@ func Refs(deps []Dependencies) []*ImageReference {
 	var refs []*ImageReference
 	seen := map[string]bool{}
 	each(deps, func(r *ImageReference) {
-		if r.Digest != "" || r.Repository == "" {
-			return
+		if r.Digest != "" || r.Repository == "" || r.IsScratch() {
+			return // scratch has no manifest, so no digest, as on ACR
 		}
 		if name := r.Name(); !seen[name] {
 			seen[name] = true

@@ -58,9 +58,13 @@ func TestJSONNullsAndOmissions(t *testing.T) {
 	if err := WriteJSON(&buf, ForBuild(nil, scan, "")); err != nil {
 		t.Fatal(err)
 	}
-	want := `[{"image":null,"runtime-dependency":null,"buildtime-dependency":[{"registry":"registry.hub.docker.com","repository":"library/golang","digest":"` + testDigest + `","reference":"golang@` + testDigest + `"}],"git":{"git-head-revision":""}}]` + "\n"
+	// scratch is reported as ACR reports it, and never looked up.
+	want := `[{"image":null,"runtime-dependency":{"registry":"registry.hub.docker.com","repository":"library/scratch","tag":"latest","digest":"","reference":"scratch:latest"},"buildtime-dependency":[{"registry":"registry.hub.docker.com","repository":"library/golang","digest":"` + testDigest + `","reference":"golang@` + testDigest + `"}],"git":{"git-head-revision":""}}]` + "\n"
 	if got := buf.String(); got != want {
 		t.Errorf("WriteJSON =\n%s\nwant\n%s", got, want)
+	}
+	if refs := Refs(ForBuild(nil, scan, "")); len(refs) != 0 {
+		t.Errorf("Refs = %v, want none (scratch has no digest; golang is pinned)", refs)
 	}
 
 	buf.Reset()

@@ -17,7 +17,8 @@ import (
 // Errors that do not wrap ErrSyntax come from reading the Dockerfile.
 var ErrSyntax = errors.New("dockerfile not understood")
 
-// scratch is the empty base image, never reported.
+// scratch is the empty base image; reported as ACR reports it, never
+// looked up.
 const scratch = "scratch"
 
 // ScanOptions are the build settings that change which bases a Dockerfile
@@ -42,8 +43,8 @@ type Stage struct {
 	// Platform is the --platform flag as written (not expanded).
 	Platform string `json:"platform,omitempty"`
 	// Origin is the external image the stage is built on: Base, or the
-	// origin of the earlier stage Base names. Empty for scratch or an empty
-	// base.
+	// origin of the earlier stage Base names ("scratch" for scratch). Empty
+	// for an empty base.
 	Origin string `json:"origin"`
 }
 
@@ -51,8 +52,8 @@ type Stage struct {
 type ScanResult struct {
 	// Stages are the stages read, in file order, up to the target stage.
 	Stages []Stage
-	// Runtime is the origin of the final (or target) stage; nil when that
-	// is scratch or could not be parsed.
+	// Runtime is the origin of the final (or target) stage (scratch
+	// included, as ACR reports it); nil when it could not be parsed.
 	Runtime *ImageReference
 	// Buildtime are the other distinct external bases of the stages read,
 	// in file order, including stages the build never uses (as acb does).
