@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"os"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/internal/diag"
+	"github.com/acb-dev/acb/internal/inputfile"
 	"github.com/acb-dev/acb/template"
 )
 
@@ -69,6 +69,14 @@ type LoadOptions struct {
 	DefaultEnv       []string
 	// HTTPClient fetches alias src URLs; nil means a default client.
 	HTTPClient *http.Client
+	// AllowNetwork lets the load reach the network as ACR's would: fetch
+	// alias src URLs and resolve getHostByName. Without it (render,
+	// validate, graph on an untrusted file) URL srcs are reported, not
+	// fetched, and getHostByName answers "".
+	AllowNetwork bool
+	// SrcRoot confines local alias src files (symlinks followed); empty
+	// means the task file's directory. acb run sets the context root.
+	SrcRoot string
 }
 
 // Loaded is a task ready to run: rendered, parsed, validated and graphed.
@@ -92,7 +100,7 @@ type Loaded struct {
 // pre-pass), parse YAML, validate, apply image aliases, and build the DAG.
 // Errors with task input are diag.List or diag.Diagnostic values.
 func Load(ctx context.Context, opts LoadOptions) (*Loaded, error) {
-	name, src, err := readTask(opts)
+	name, src, err := readTask(ctx, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -121,11 +129,13 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 			return nil, fmt.Errorf("--alias %q: %w", kv, err)
 		}
 	}
-	renderOpts := template.RenderOptions{Env: opts.Env, Lenient: opts.Lenient}
+	renderOpts := template.RenderOptions{Env: opts.Env, Lenient: opts.Lenient, ResolveHosts: opts.AllowNetwork}
 	doc, err := template.Expand(ctx, name, src, data, template.Options{
 		Render:     renderOpts,
 		Aliases:    aliases,
 		HTTPClient: opts.HTTPClient,
+		FetchURLs:  opts.AllowNetwork,
+		SrcRoot:    opts.SrcRoot,
 		Lenient:    opts.Lenient,
 	})
 	if err != nil {
@@ -204,18 +214,18 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 	}, nil
 }
 
-func readTask(opts LoadOptions) (string, []byte, error) {
+func readTask(ctx context.Context, opts LoadOptions) (string, []byte, error) {
 	if opts.File == "-" {
 		if opts.Stdin == nil {
 			return "", nil, errors.New("task file - (stdin) given but no input is attached")
 		}
-		b, err := io.ReadAll(opts.Stdin)
+		b, err := inputfile.ReadStream(ctx, "stdin", opts.Stdin, inputfile.MaxSize)
 		if err != nil {
 			return "", nil, fmt.Errorf("read task from stdin: %w", err)
 		}
 		return "<stdin>", b, nil
 	}
-	b, err := os.ReadFile(opts.File)
+	b, err := inputfile.Read(opts.File, inputfile.MaxSize)
 	if err != nil {
 		return "", nil, fmt.Errorf("read task file: %w", err)
 	}
@@ -227,12 +237,11 @@ func readTask(opts LoadOptions) (string, []byte, error) {
 func loadValues(opts LoadOptions) (map[string]any, []string, error) {
 	values := map[string]any{}
 	for _, path := range opts.ValuesFiles {
-		f, err := os.Open(path)
+		b, err := inputfile.Read(path, inputfile.MaxSize)
 		if err != nil {
 			return nil, nil, fmt.Errorf("read values file: %w", err)
 		}
-		v, err := template.LoadValues(f, path)
-		f.Close()
+		v, err := template.LoadValues(bytes.NewReader(b), path)
 		if err != nil {
 			return nil, nil, err
 		}

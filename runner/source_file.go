@@ -6,10 +6,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
+
+	"github.com/acb-dev/acb/internal/inputfile"
 )
 
 // TaskFile reads a task file the way az acr run resolves -f: relative to the
@@ -18,7 +19,7 @@ import (
 // in messages and the content.
 func (s *Source) TaskFile(name string) (string, []byte, error) {
 	if s == nil || filepath.IsAbs(name) || !s.hasContent() {
-		b, err := os.ReadFile(name)
+		b, err := inputfile.Read(name, inputfile.MaxSize)
 		if err != nil {
 			return name, nil, fmt.Errorf("read task file: %w", err)
 		}
@@ -26,7 +27,7 @@ func (s *Source) TaskFile(name string) (string, []byte, error) {
 	}
 	if s.Dir != "" {
 		p := filepath.Join(s.Dir, s.SubDir, name)
-		b, err := os.ReadFile(p)
+		b, err := inputfile.Read(p, inputfile.MaxSize)
 		if err != nil {
 			return p, nil, fmt.Errorf("read task file %s in the source context: %w", name, err)
 		}

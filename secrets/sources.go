@@ -5,10 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"os"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/acb-dev/acb/internal/inputfile"
 )
 
 // No error of this file quotes a value, or a line of a file, which may hold
@@ -46,7 +47,7 @@ func ParseSecretFlags(args []string) (map[string]string, error) {
 
 // ReadSecretFile reads a --secret-file: see ParseSecretFile.
 func ReadSecretFile(path string) (map[string]string, error) {
-	data, err := os.ReadFile(path)
+	data, err := inputfile.Read(path, inputfile.MaxSize)
 	if err != nil {
 		return nil, fmt.Errorf("read secret file: %w", err)
 	}

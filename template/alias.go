@@ -267,18 +267,25 @@ func yamlError(r *Rendered, err error) error {
 
 // buildAliasTable merges, lowest precedence first: the predefined table,
 // the option overrides, the src files in order, and the inline values.
-func buildAliasTable(ctx context.Context, def aliasDef, goos string, opts Options, dir string) (map[string]string, error) {
+// URL entries are not fetched without opts.FetchURLs: each is returned as
+// a warning instead.
+func buildAliasTable(ctx context.Context, def aliasDef, goos string, opts Options, dir string) (map[string]string, diag.List, error) {
 	table := DefaultAliases(goos)
 	for k, v := range opts.Aliases {
 		if !validAliasName(k) {
-			return nil, fmt.Errorf("alias option %q: an alias name must be letters and digits only", k)
+			return nil, nil, fmt.Errorf("alias option %q: an alias name must be letters and digits only", k)
 		}
 		table[k] = v
 	}
+	var skipped diag.List
 	for _, s := range def.src {
+		if isURL(s.ref) && !opts.FetchURLs {
+			skipped = append(skipped, diag.Warnf(s.pos, "", "alias src %s not fetched: this command reaches no network (give --allow-network to fetch it); its aliases are not applied", redactURL(s.ref)))
+			continue
+		}
 		m, err := loadAliasSrc(ctx, s, dir, opts)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for k, v := range m {
 			table[k] = v
@@ -287,5 +294,5 @@ func buildAliasTable(ctx context.Context, def aliasDef, goos string, opts Option
 	for k, v := range def.values {
 		table[k] = v
 	}
-	return table, nil
+	return table, skipped, nil
 }

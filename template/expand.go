@@ -20,6 +20,14 @@ type Options struct {
 	// Dir is the directory relative alias src paths resolve against; empty
 	// means the directory of the task file.
 	Dir string
+	// SrcRoot confines local alias src files: each must resolve (symlinks
+	// followed) inside it. Empty means the directory relative paths resolve
+	// against (Dir, or the task file's directory).
+	SrcRoot string
+	// FetchURLs fetches http(s) alias src entries. Without it they are not
+	// fetched: each is reported as a warning and contributes no alias, so
+	// linting an untrusted task never reaches the network.
+	FetchURLs bool
 	// HTTPClient fetches alias src URLs; nil means a new default client.
 	HTTPClient *http.Client
 	// FetchTimeout bounds each URL fetch; 0 means DefaultFetchTimeout.
@@ -87,10 +95,11 @@ func Expand(ctx context.Context, file string, src []byte, data Data, opts Option
 	if dir == "" {
 		dir = filepath.Dir(file)
 	}
-	table, err := buildAliasTable(ctx, def, data.Run.OS, opts, dir)
+	table, skipped, err := buildAliasTable(ctx, def, data.Run.OS, opts, dir)
 	if err != nil {
 		return nil, err
 	}
+	doc.Warnings = append(doc.Warnings, skipped...)
 	out, sub := substitute(blk.rest, def.directive, table)
 	doc.Directive = def.directive
 	doc.Aliases = table

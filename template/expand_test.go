@@ -152,7 +152,7 @@ func TestAliasPrecedence(t *testing.T) {
 	t.Cleanup(srv.Close)
 
 	src := "version: v1.1.0\nalias:\n  src:\n    - first.yaml\n    - ./second.yaml\n    - " + srv.URL + "/remote.yaml?sig=secret\n  values:\n    d: inline\nsteps: $a $b $c $d $bash $curl\n"
-	opts := Options{Dir: dir, HTTPClient: srv.Client(), Aliases: map[string]string{"curl": "local/curl", "bash": "local/bash"}}
+	opts := Options{Dir: dir, HTTPClient: srv.Client(), FetchURLs: true, Aliases: map[string]string{"curl": "local/curl", "bash": "local/bash"}}
 	doc, r := expandRender(t, src, testData(), opts)
 	want := "steps: first second remote inline first-bash local/curl"
 	if !strings.Contains(r.Text, want) {
@@ -170,7 +170,7 @@ func TestAliasPrecedence(t *testing.T) {
 	}
 
 	// a failing URL is positioned at its src entry and redacts the query
-	_, err = Expand(context.Background(), "task.yaml", []byte("version: v1.1.0\nalias:\n  src:\n    - "+srv.URL+"/missing?sig=secret\n"), testData(), Options{HTTPClient: srv.Client()})
+	_, err = Expand(context.Background(), "task.yaml", []byte("version: v1.1.0\nalias:\n  src:\n    - "+srv.URL+"/missing?sig=secret\n"), testData(), Options{HTTPClient: srv.Client(), FetchURLs: true})
 	var d diag.Diagnostic
 	if !errors.As(err, &d) || d.Pos.Line != 4 || !strings.Contains(err.Error(), "status 404") || strings.Contains(err.Error(), "secret") {
 		t.Errorf("missing URL error = %v", err)
@@ -188,7 +188,7 @@ func TestAliasFetchTimeout(t *testing.T) {
 	}))
 	t.Cleanup(func() { close(block); srv.Close() })
 	_, err := Expand(context.Background(), "task.yaml", []byte("version: v1.1.0\nalias:\n  src: ["+srv.URL+"]\n"), testData(),
-		Options{HTTPClient: srv.Client(), FetchTimeout: 50e6})
+		Options{HTTPClient: srv.Client(), FetchURLs: true, FetchTimeout: 50e6})
 	if err == nil || !strings.Contains(err.Error(), "deadline") {
 		t.Errorf("err = %v, want a deadline error", err)
 	}

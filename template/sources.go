@@ -7,7 +7,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -15,6 +14,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/acb-dev/acb/internal/diag"
+	"github.com/acb-dev/acb/internal/inputfile"
 )
 
 // DefaultFetchTimeout bounds each alias src URL fetch (acr-builder: 2 s).
@@ -31,8 +31,7 @@ func loadAliasSrc(ctx context.Context, s srcRef, dir string, opts Options) (map[
 		name string
 		err  error
 	)
-	lower := strings.ToLower(s.ref)
-	if strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://") {
+	if isURL(s.ref) {
 		name = redactURL(s.ref)
 		data, err = fetch(ctx, opts, s.ref)
 	} else {
@@ -40,7 +39,13 @@ func loadAliasSrc(ctx context.Context, s srcRef, dir string, opts Options) (map[
 		if !filepath.IsAbs(name) {
 			name = filepath.Join(dir, name)
 		}
-		data, err = readLimited(name)
+		root := opts.SrcRoot
+		if root == "" {
+			root = dir
+		}
+		if err = insideRoot(name, root); err == nil {
+			data, err = readLimited(name)
+		}
 	}
 	if err != nil {
 		return nil, diag.Errorf(s.pos, "", "alias src %s: %v", name, err)
@@ -48,13 +53,42 @@ func loadAliasSrc(ctx context.Context, s srcRef, dir string, opts Options) (map[
 	return parseAliasFile(name, data)
 }
 
-func readLimited(path string) ([]byte, error) {
-	f, err := os.Open(path)
+// isURL reports whether an alias src entry is an http(s) URL.
+func isURL(ref string) bool {
+	lower := strings.ToLower(ref)
+	return strings.HasPrefix(lower, "https://") || strings.HasPrefix(lower, "http://")
+}
+
+// insideRoot checks that path, symlinks followed, is inside root, so a task
+// file cannot make acb read host files (and quote them in errors) through
+// alias src.
+func insideRoot(path, root string) error {
+	realRoot, err := filepath.EvalSymlinks(root)
 	if err != nil {
-		return nil, err
+		return fmt.Errorf("directory %s: %w", root, err)
 	}
-	defer f.Close()
-	return readAllLimited(f)
+	realRoot, err = filepath.Abs(realRoot)
+	if err != nil {
+		return err
+	}
+	real, err := filepath.EvalSymlinks(path)
+	if err != nil {
+		return err
+	}
+	real, err = filepath.Abs(real)
+	if err != nil {
+		return err
+	}
+	if rel, err := filepath.Rel(realRoot, real); err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return fmt.Errorf("outside %s: acb reads alias src files only inside the task's directory (its context for acb run)", root)
+	}
+	return nil
+}
+
+// readLimited reads a regular file of at most maxSrcSize bytes; a FIFO or
+// device is refused, since reading it could block forever.
+func readLimited(path string) ([]byte, error) {
+	return inputfile.Read(path, maxSrcSize)
 }
 
 func readAllLimited(r io.Reader) ([]byte, error) {

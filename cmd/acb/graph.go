@@ -55,6 +55,7 @@ with the same flags.`,
 		},
 	}
 	lf.register(cmd.Flags(), true)
+	lf.registerNetwork(cmd.Flags())
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text, dot or mermaid")
 	sf.register(cmd.Flags())
 	return cmd

@@ -24,6 +24,7 @@ type loadFlags struct {
 	network     string
 	workdir     string
 	lenient     bool
+	allowNet    bool // the load may reach the network (acb run; --allow-network elsewhere)
 	run         template.RunOptions
 	stdin       io.Reader // the command's input, for -f -
 }
@@ -51,6 +52,13 @@ func (f *loadFlags) register(fs *pflag.FlagSet, withFile bool) {
 	fs.StringVar(&f.run.GitTag, "git-tag", "", "git tag (.Run.GitTag)")
 	fs.StringVar(&f.run.OSVersion, "os-version", "", "OS version (.Run.OSVersion)")
 	fs.StringVar(&f.run.TaskName, "name", "", "task name (.Run.TaskName)")
+}
+
+// registerNetwork adds --allow-network to the commands that read a task
+// without running it: by default they reach no network, so they are safe
+// on an untrusted task file.
+func (f *loadFlags) registerNetwork(fs *pflag.FlagSet) {
+	fs.BoolVar(&f.allowNet, "allow-network", false, "fetch alias src URLs and let getHostByName resolve, as acb run does (off: a URL src is reported, not fetched)")
 }
 
 // offlineSecrets reads --secret-file and --secret (later wins), plus the
@@ -100,5 +108,6 @@ func (f *loadFlags) options(file string, masker *secrets.Masker) (runner.LoadOpt
 		Network:          f.network,
 		WorkingDirectory: f.workdir,
 		DefaultEnv:       f.env,
+		AllowNetwork:     f.allowNet,
 	}, nil
 }

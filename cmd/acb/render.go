@@ -35,6 +35,7 @@ secrets that cannot be resolved offline render as ***.`,
 		},
 	}
 	lf.register(cmd.Flags(), true)
+	lf.registerNetwork(cmd.Flags())
 	cmd.Flags().BoolVar(&showSecrets, "show-secrets", false, "print secret values instead of ***")
 	return cmd
 }

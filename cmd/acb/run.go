@@ -14,6 +14,7 @@ import (
 	"github.com/acb-dev/acb/auth"
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/internal/diag"
+	"github.com/acb-dev/acb/internal/inputfile"
 	"github.com/acb-dev/acb/runner"
 	"github.com/acb-dev/acb/runner/docker"
 	"github.com/acb-dev/acb/runner/engine"
@@ -123,6 +124,10 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 	if src.SubDir != "" && opts.WorkingDirectory == "" {
 		opts.WorkingDirectory = src.SubDir
 	}
+	// A run fetches what ACR fetches (alias src URLs, with a timeout), and
+	// reads alias src files only inside the context, as ACR does.
+	opts.AllowNetwork = true
+	opts.SrcRoot = src.Dir
 	local, err := lf.offlineSecrets()
 	if err != nil {
 		return asInput(err)
@@ -135,7 +140,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		chain.Remote = keyVault
 	}
 	opts.Resolver = runner.SecretsResolver(maskingResolver{chain, masker})
-	name, body, err := readRunTask(src, lf)
+	name, body, err := readRunTask(ctx, src, lf)
 	if err != nil {
 		return asInput(err)
 	}
@@ -270,9 +275,9 @@ func (rf *runFlags) check() error {
 }
 
 // readRunTask reads -f relative to the source context, or stdin for -f -.
-func readRunTask(src *runner.Source, lf *loadFlags) (string, []byte, error) {
+func readRunTask(ctx context.Context, src *runner.Source, lf *loadFlags) (string, []byte, error) {
 	if lf.file == "-" {
-		b, err := io.ReadAll(lf.stdin)
+		b, err := inputfile.ReadStream(ctx, "stdin", lf.stdin, inputfile.MaxSize)
 		if err != nil {
 			return "", nil, fmt.Errorf("read task from stdin: %w", err)
 		}

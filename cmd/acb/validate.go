@@ -87,6 +87,7 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 		},
 	}
 	lf.register(cmd.Flags(), false)
+	lf.registerNetwork(cmd.Flags())
 	cmd.Flags().StringArrayVarP(&fileFlags, "file", "f", nil, "task file to check (- for stdin; repeatable, besides FILE arguments)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
 	return cmd
