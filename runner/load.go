@@ -130,6 +130,9 @@ func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 		}
 	}
 	renderOpts := template.RenderOptions{Env: opts.Env, Lenient: opts.Lenient, ResolveHosts: opts.AllowNetwork}
+	if opts.AllowUnresolvedSecrets {
+		renderOpts.UnresolvedSecret = SecretPlaceholder
+	}
 	doc, err := template.Expand(ctx, name, src, data, template.Options{
 		Render:     renderOpts,
 		Aliases:    aliases,

@@ -9,6 +9,10 @@ import (
 // sequence dash, the key, and the value.
 var cmdLine = regexp.MustCompile(`^(\s*(?:-\s+)?cmd\s*:[ \t]*)([^\n]*)`)
 
+// flowCmd matches a "cmd:" key inside a flow mapping ({id: x, cmd: ...}),
+// up to its value.
+var flowCmd = regexp.MustCompile(`[{,][ \t]*cmd[ \t]*:[ \t]+["']?`)
+
 // RenderedWithImageAliases returns the rendered task text with image aliases
 // applied to the first token of each cmd value, so that acb render shows
 // what the executor runs. The rewrite is textual: plain, quoted and block
@@ -21,6 +25,7 @@ func RenderedWithImageAliases(l *Loaded) string {
 	for i := 0; i < len(lines); i++ {
 		m := cmdLine.FindStringSubmatchIndex(lines[i])
 		if m == nil {
+			lines[i] = flowAliases(lines[i], l.ImageAliases)
 			continue
 		}
 		value := lines[i][m[4]:m[5]]
@@ -47,10 +52,27 @@ func RenderedWithImageAliases(l *Loaded) string {
 	return strings.Join(lines, "")
 }
 
+// flowAliases applies image aliases to the cmd values of flow mappings on
+// one line.
+func flowAliases(line string, aliases map[string]string) string {
+	locs := flowCmd.FindAllStringIndex(line, -1)
+	for i := len(locs) - 1; i >= 0; i-- { // from the end, so offsets stay valid
+		off := locs[i][1]
+		line = line[:off] + replaceFirstTokenIn(line[off:], aliases, " \t\r\n\"',}")
+	}
+	return line
+}
+
 // replaceFirstToken replaces the first space-separated token of s when it is
 // an alias key.
 func replaceFirstToken(s string, aliases map[string]string) string {
-	end := strings.IndexAny(s, " \t\r\n\"'")
+	return replaceFirstTokenIn(s, aliases, " \t\r\n\"'")
+}
+
+// replaceFirstTokenIn is replaceFirstToken with the token ending at any of
+// the bytes in stop.
+func replaceFirstTokenIn(s string, aliases map[string]string, stop string) string {
+	end := strings.IndexAny(s, stop)
 	if end < 0 {
 		end = len(s)
 	}

@@ -19,6 +19,11 @@ import (
 	"github.com/acb-dev/acb/internal/diag"
 )
 
+// UnresolvedSecretB64 is what b64enc gives for an unresolved secret (see
+// RenderOptions.UnresolvedSecret): an obvious marker, still valid base64 so
+// that secret volume checks pass.
+const UnresolvedSecretB64 = "+++SECRET+NOT+RESOLVED++"
+
 // DefaultMaxOutput is the rendered-size limit used when
 // RenderOptions.MaxOutput is zero.
 const DefaultMaxOutput = 64 << 20
@@ -41,6 +46,10 @@ type RenderOptions struct {
 	Env map[string]string
 	// MaxOutput limits the rendered size in bytes (DefaultMaxOutput if 0).
 	MaxOutput int
+	// UnresolvedSecret, when set, is the value standing in for a secret
+	// that render and validate could not resolve; b64enc turns it into
+	// UnresolvedSecretB64 rather than base64 that looks like data.
+	UnresolvedSecret string
 	// Lenient renders an unknown .Run.X as an empty string, as ACR does;
 	// otherwise it is an error saying so.
 	Lenient bool
@@ -127,6 +136,14 @@ func render(ctx context.Context, sm *sourceMap, text string, data Data, opts Ren
 	fm[tickFunc] = b.tick
 	if !opts.ResolveHosts {
 		fm["getHostByName"] = func(string) string { return "" }
+	}
+	if opts.UnresolvedSecret != "" {
+		fm["b64enc"] = func(v any) string {
+			if v == opts.UnresolvedSecret {
+				return UnresolvedSecretB64
+			}
+			return b64enc(v)
+		}
 	}
 	guardSlow(fm, b)
 	t, err := template.New(tplName).Option("missingkey=zero").Funcs(fm).Parse(text)

@@ -190,3 +190,31 @@ func TestRenderAliasAndBlockCommentAsACR(t *testing.T) {
 		t.Errorf("validate exit %d, want 0", code)
 	}
 }
+
+// TestRenderFlowAliasesAndSecretMarker checks render applies image aliases
+// to cmds in flow mappings, as the run does, and shows an unresolved
+// secret's b64enc as a marker, not as the base64 of "***".
+func TestRenderFlowAliasesAndSecretMarker(t *testing.T) {
+	task := "version: v1.1.0\nsecrets:\n  - id: s\n    keyvault: https://myvault.vault.azure.net/secrets/s\n" +
+		"volumes:\n  - name: v\n    secret:\n      f: {{.Secrets.s | b64enc}}\n" +
+		"steps:\n  - {id: x, cmd: bash echo hi}\n  - {cmd: \"bash echo\", id: y}\n  - {id: z, cmd: bash, volumeMounts: [{name: v, mountPath: /run/v}]}\n"
+	file := filepath.Join(taskDir(t, map[string]string{"task.yaml": task}), "task.yaml")
+	out, errOut, code := runCLI(t, "render", "-f", file, "--alias", "bash=acbtest/busybox:1")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"{id: x, cmd: acbtest/busybox:1 echo hi}", `{cmd: "acbtest/busybox:1 echo", id: y}`, "{id: z, cmd: acbtest/busybox:1, volumeMounts",
+		"f: +++SECRET+NOT+RESOLVED++",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("render output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "Kioq") {
+		t.Errorf("the base64 of *** is shown:\n%s", out)
+	}
+	if out, _, code := runCLI(t, "validate", file); code != exitOK {
+		t.Errorf("validate exit %d:\n%s", code, out)
+	}
+}
