@@ -15,13 +15,17 @@ func (r *run) dryRun() {
 	p := func(format string, a ...any) { r.c.logf("", evDryRun, "[DRY RUN] "+format, a...) }
 	p("Run ID: %s", r.runID)
 	r.logLeftOut()
-	p("Volume %s mounted at %s", r.vol, graph.WorkspaceDir)
+	if r.workspace != "" {
+		p("Host directory %s mounted at %s (kept)", r.workspace, graph.WorkspaceDir)
+	} else {
+		p("Volume %s mounted at %s", r.vol, graph.WorkspaceDir)
+	}
 	if src := r.opts.Source; src.hasContent() {
 		what := src.Dir
 		if src.Archive != "" {
 			what = src.Archive
 		}
-		p("Source context %s copied into %s", what, r.vol)
+		p("Source context %s copied into %s", what, r.workspaceName())
 	}
 	for _, n := range r.task.Networks {
 		if n.SkipCreation {

@@ -87,6 +87,11 @@ type Options struct {
 	// command substitution) run as /bin/sh -c "docker run ..." on the host,
 	// as acr-builder does. It needs the docker CLI on PATH.
 	AllowHostShell bool
+	// Workspace, when set, is an absolute host directory bound at
+	// /workspace instead of a fresh run volume: created if missing, the
+	// source context copied into it, never deleted. The engine must see
+	// the host's file system (a local engine).
+	Workspace string
 	// Selection chooses the steps to run (--target, --only, --from,
 	// --skip; see graph.DAG.Select); the zero value runs every step. An
 	// unknown id or a selection of no step is an ErrInput error.

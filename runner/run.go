@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -53,7 +54,8 @@ type run struct {
 
 	ident *stepIdentity // the step identity endpoint; nil when off (identity.go)
 
-	fromHost bool // build steps read /workspace from the source directory
+	fromHost  bool   // build steps read /workspace from the host (hostDir)
+	workspace string // the host workspace bound at /workspace; "" for the run volume
 
 	report   depReport             // build steps' dependency report
 	depsDone []report.Dependencies // the final report, digests filled
@@ -169,6 +171,13 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		return nil, err
 	}
 	r.fromHost = readsHostWorkspace(r.steps, opts.Source)
+	if opts.Workspace != "" {
+		if !filepath.IsAbs(opts.Workspace) {
+			return nil, inputErr("workspace %q: want an absolute path", opts.Workspace)
+		}
+		r.workspace = filepath.Clean(opts.Workspace)
+		r.fromHost = true
+	}
 	for _, v := range task.Volumes {
 		r.secrets[v.Name] = "acb_secret_" + v.Name + "_" + uid
 	}

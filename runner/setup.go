@@ -61,7 +61,7 @@ func (r *run) setup(ctx context.Context) error {
 	if template.AliasesEnabled(r.task.Version) {
 		r.c.logf("", evSetup, "Alias support enabled for version >= 1.1.0, please see https://aka.ms/acr/tasks/task-aliases for more information.")
 	}
-	r.c.logf("", evSetup, "Using %s as the home volume", r.vol)
+	r.c.logf("", evSetup, "Using %s as the home volume", r.workspaceName())
 	networks.wait()
 	for _, n := range nets {
 		if n.skip {
@@ -120,6 +120,9 @@ func (p *setupPart) wait() error {
 // setupSource creates the run volume and copies the source into it (unless
 // build steps read the source directory itself, see readsHostWorkspace).
 func (r *run) setupSource(ctx context.Context) error {
+	if r.workspace != "" {
+		return r.setupHostWorkspace()
+	}
 	if err := r.createVolume(ctx, r.vol); err != nil {
 		return err
 	}

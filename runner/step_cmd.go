@@ -250,7 +250,7 @@ func (r *run) stepLabels(s *graph.Step) map[string]string {
 // volumes.
 func (r *run) stepMounts(s *graph.Step) []engine.Mount {
 	m := []engine.Mount{
-		{Type: "volume", Source: r.vol, Target: graph.WorkspaceDir},
+		r.workspaceMount(),
 		{Type: "bind", Source: DockerSocket, Target: DockerSocket},
 		{Type: "volume", Source: r.home, Target: HomeDir},
 	}

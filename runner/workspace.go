@@ -36,9 +36,9 @@ func readsHostWorkspace(steps []*graph.Step, src *Source) bool {
 // Paths resolve inside the source only (os.Root): a symlink cannot reach
 // outside it, as in the run volume.
 func (r *run) hostFile(p string, limit int64) ([]byte, error) {
-	root, err := os.OpenRoot(r.opts.Source.Dir)
+	root, err := os.OpenRoot(r.hostDir())
 	if err != nil {
-		return nil, fmt.Errorf("open source %s: %w", r.opts.Source.Dir, err)
+		return nil, fmt.Errorf("open source %s: %w", r.hostDir(), err)
 	}
 	defer root.Close()
 	f, err := root.Open(filepath.FromSlash(p))
@@ -65,9 +65,9 @@ func (r *run) hostFile(p string, limit int64) ([]byte, error) {
 // hostContext streams a tar of a directory of the workspace from the
 // source directory, entries named relative to it.
 func (r *run) hostContext(p string) (io.ReadCloser, error) {
-	root, err := os.OpenRoot(r.opts.Source.Dir)
+	root, err := os.OpenRoot(r.hostDir())
 	if err != nil {
-		return nil, fmt.Errorf("open source %s: %w", r.opts.Source.Dir, err)
+		return nil, fmt.Errorf("open source %s: %w", r.hostDir(), err)
 	}
 	fi, err := root.Stat(filepath.FromSlash(p))
 	root.Close()
@@ -77,7 +77,7 @@ func (r *run) hostContext(p string) (io.ReadCloser, error) {
 	if err != nil {
 		return nil, err
 	}
-	dir := filepath.Join(r.opts.Source.Dir, filepath.FromSlash(p))
+	dir := filepath.Join(r.hostDir(), filepath.FromSlash(p))
 	pr, pw := io.Pipe()
 	go func() { pw.CloseWithError(tarDir(dir, pw)) }() // ends when the walk ends or the reader closes
 	return pr, nil

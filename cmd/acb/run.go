@@ -40,6 +40,7 @@ type runFlags struct {
 	identity         string // the task's identity, served to steps
 	noStepIdentity   bool
 	selection        graph.Selection // --target, --only, --from, --skip
+	workspace        string          // host directory bound at /workspace
 }
 
 func newRunCommand() *cobra.Command {
@@ -91,6 +92,7 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	f.StringVar(&rf.identity, "identity", "", "the task's managed identity, [system] or a client id (as az acr task create --assign-identity); served to cmd steps for az login --identity and the Azure SDKs")
 	f.BoolVar(&rf.noStepIdentity, "no-step-identity", false, "do not serve --identity to steps (no IDENTITY_ENDPOINT in step containers)")
 	sf.register(f)
+	f.StringVar(&rf.workspace, "workspace", "", "bind this host directory (created if missing, never deleted) at /workspace instead of a fresh run volume, so a later run --from STEP finds what earlier steps wrote")
 	return cmd
 }
 
@@ -177,6 +179,10 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		runLoginsOpt = newRunLogins(logins, creds)
 	}
 
+	workspaceDir, err := absDir(rf.workspace)
+	if err != nil {
+		return asInput(fmt.Errorf("--workspace: %w", err))
+	}
 	runOpts := runner.Options{
 		RunID:          loaded.Data.Run.ID,
 		Source:         src,
@@ -196,6 +202,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		Keychain:       userKeychain,
 		RemoteDigest:   remoteDigests(logins),
 		Selection:      rf.selection,
+		Workspace:      workspaceDir,
 	}
 	stepIdentity, err := newStepIdentity(rf)
 	if err != nil {
