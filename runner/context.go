@@ -72,6 +72,9 @@ func PrepareContext(ctx context.Context, src string) (*Source, error) {
 	if err != nil {
 		return nil, inputErr("source context %q: %v", src, err)
 	}
+	if !fi.IsDir() && !fi.Mode().IsRegular() {
+		return nil, inputErr("source context %q is neither a directory nor a regular file (a tar or tar.gz)", src)
+	}
 	if fi.IsDir() {
 		s := &Source{Dir: src, Cleanup: none}
 		// Like acr-builder's "git rev-parse --verify HEAD" in the context:
@@ -79,6 +82,9 @@ func PrepareContext(ctx context.Context, src string) (*Source, error) {
 		// fails and both stay empty.
 		s.Commit, s.Branch = gitHead(ctx, src)
 		return s, nil
+	}
+	if err := checkArchive(src); err != nil {
+		return nil, err
 	}
 	return &Source{Archive: src, Cleanup: none}, nil
 }
@@ -95,17 +101,26 @@ func splitFragment(s string) (repo, frag string) {
 // frag ("ref:subdir").
 func cloneContext(ctx context.Context, repo, frag string) (*Source, error) {
 	ref, sub, _ := strings.Cut(frag, ":")
+	if err := checkGitRepo(repo); err != nil {
+		return nil, inputErr("git context: %v", err)
+	}
+	if err := checkGitRef(ref); err != nil {
+		return nil, inputErr("git context %s: %v", repo, err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, contextFetchTimeout)
+	defer cancel()
 	dir, err := os.MkdirTemp("", "acb-git-")
 	if err != nil {
 		return nil, fmt.Errorf("source context: %w", err)
 	}
 	cleanup := func() { _ = os.RemoveAll(dir) } // best effort: a temp dir
-	if out, err := exec.CommandContext(ctx, "git", "clone", "--quiet", "--recurse-submodules", repo, dir).CombinedOutput(); err != nil {
+	if out, err := gitCommand(ctx, "clone", "--quiet", "--recurse-submodules", "--", repo, dir).CombinedOutput(); err != nil {
 		cleanup()
 		return nil, inputErr("git clone %s: %v: %s", repo, err, strings.TrimSpace(string(out)))
 	}
 	if ref != "" {
-		if out, err := exec.CommandContext(ctx, "git", "-C", dir, "checkout", "--quiet", ref).CombinedOutput(); err != nil {
+		// The ref is checked not to start with '-'; "--" ends the paths.
+		if out, err := gitCommand(ctx, "-C", dir, "checkout", "--quiet", ref, "--").CombinedOutput(); err != nil {
 			cleanup()
 			return nil, inputErr("git checkout %s: %v: %s", ref, err, strings.TrimSpace(string(out)))
 		}
@@ -135,6 +150,8 @@ func gitHead(ctx context.Context, dir string) (commit, branch string) {
 
 // downloadContext downloads a tarball URL to a temporary file.
 func downloadContext(ctx context.Context, url string) (*Source, error) {
+	ctx, cancel := context.WithTimeout(ctx, contextFetchTimeout)
+	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return nil, inputErr("source context %q: %v", url, err)
@@ -160,6 +177,10 @@ func downloadContext(ctx context.Context, url string) (*Source, error) {
 	if err := f.Close(); err != nil {
 		cleanup()
 		return nil, fmt.Errorf("source context: %w", err)
+	}
+	if err := checkArchive(f.Name()); err != nil {
+		cleanup()
+		return nil, err
 	}
 	return &Source{Archive: f.Name(), Cleanup: cleanup}, nil
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"archive/tar"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -111,6 +112,36 @@ func TestInputFilesBounded(t *testing.T) {
 			}
 		case <-time.After(10 * time.Second):
 			t.Fatalf("%v: blocked", tt.args)
+		}
+	}
+}
+
+// TestRunRefusedContextsAreInputErrors: a tar the engine would refuse and
+// a git ref that is an option end with exit code 2 before any engine call.
+func TestRunRefusedContextsAreInputErrors(t *testing.T) {
+	archive := filepath.Join(t.TempDir(), "escape.tar")
+	writeTar := func(names ...string) {
+		var b strings.Builder
+		tw := tar.NewWriter(&b)
+		for _, n := range names {
+			if err := tw.WriteHeader(&tar.Header{Name: n, Mode: 0o644, Size: 1}); err != nil {
+				t.Fatal(err)
+			}
+			tw.Write([]byte("x"))
+		}
+		tw.Close()
+		if err := os.WriteFile(archive, []byte(b.String()), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeTar("acb.yaml", "../escape.txt")
+	for _, args := range [][]string{
+		{"run", archive, "--id", "tarin"},
+		{"run", t.TempDir() + "/r.git#--pathspec-from-file=/etc/passwd", "--id", "gitin"},
+	} {
+		out, errOut, code := runCLI(t, args...)
+		if code != exitInput || strings.Contains(out+errOut, "root:") {
+			t.Errorf("%v: exit %d, want %d:\n%s%s", args, code, exitInput, out, errOut)
 		}
 	}
 }
