@@ -31,6 +31,7 @@ func Parse(src []byte, opts ParseOptions) (*Task, error) {
 		p.task(root, t)
 	}
 	p.applyDefaults(t)
+	p.buildKitNotices(t)
 	p.linkSteps(t)
 	p.sortDiags()
 	if p.diags.Err() != nil {

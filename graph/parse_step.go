@@ -302,6 +302,13 @@ func (p *parser) stepApplicability(s *Step, f *fields, label string) {
 			}
 		}
 	}
+	if s.Type == CmdStep && !s.Pull {
+		for _, k := range [...]int{skCmdDownloadRetries, skCmdDownloadRetryDelay} {
+			if f.has(k) {
+				p.warnf(f.key[k], label, "%s retries the explicit pull of pull: true; without it, it has no effect (as on ACR)", stepKeys.names[k])
+			}
+		}
+	}
 	if s.Type != BuildStep && f.has(skCache) && (f.has(skCmd) || f.has(skPush)) {
 		p.warnf(f.key[skCache], label, "cache only applies to build steps")
 	}

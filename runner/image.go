@@ -86,7 +86,7 @@ func (r *run) authFor(ctx context.Context, ref string) (*engine.RegistryAuth, er
 func (r *run) ensureImage(ctx context.Context, s *graph.Step, image string, out *stepOutput) error {
 	if s.Pull {
 		r.c.logf(s.ID, evPull, "Step specified pull. Performing an explicit pull...")
-		return r.pull(ctx, image, out.stdout)
+		return r.explicitPull(ctx, s, image, out.stdout)
 	}
 	policy := r.opts.Pull
 	if policy == PullAlways {

@@ -54,7 +54,7 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 	defer out.Flush()
 	if s.Pull {
 		r.c.logf(s.ID, evPull, "Step specified pull. Performing an explicit pull...")
-		if err := r.pull(ctx, spec.Image, out.stdout); err != nil {
+		if err := r.explicitPull(ctx, s, spec.Image, out.stdout); err != nil {
 			return err
 		}
 	}

@@ -218,3 +218,34 @@ func TestRenderFlowAliasesAndSecretMarker(t *testing.T) {
 		t.Errorf("validate exit %d:\n%s", code, out)
 	}
 }
+
+// TestIgnoredKeysWarnInValidateAndRun checks validate and run say plainly
+// which documented keys acb does not act on as ACR does.
+func TestIgnoredKeysWarnInValidateAndRun(t *testing.T) {
+	dir := taskDir(t, map[string]string{
+		"task.yaml": "totalTimeout: 100\nenv: [DOCKER_BUILDKIT=1]\nsteps:\n  - build: -t x .\n    cache: enabled\n  - cmd: bb echo\n    cmdDownloadRetries: 2\n",
+	})
+	file := filepath.Join(dir, "task.yaml")
+	want := []string{
+		"task.yaml:1:1: warning: totalTimeout is a 2018 preview key that ACR ignores",
+		"task.yaml:4:5: warning: step acb_step_0: cache: enabled needs BuildKit, which acb does not use yet",
+		"task.yaml:4:5: warning: step acb_step_0: DOCKER_BUILDKIT=1 asks for BuildKit, which acb does not use yet",
+		"task.yaml:7:5: warning: step acb_step_1: cmdDownloadRetries retries the explicit pull of pull: true; without it, it has no effect",
+	}
+	out, _, code := runCLI(t, "validate", file)
+	if code != exitOK {
+		t.Fatalf("validate exit %d:\n%s", code, out)
+	}
+	_, errOut, code := runCLI(t, "run", "--dry-run", "-f", file, dir)
+	if code != exitOK {
+		t.Fatalf("run --dry-run exit %d:\n%s", code, errOut)
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("validate lacks %q:\n%s", w, out)
+		}
+		if !strings.Contains(errOut, w) {
+			t.Errorf("run lacks %q:\n%s", w, errOut)
+		}
+	}
+}
