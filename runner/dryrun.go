@@ -78,7 +78,7 @@ func (r *run) describeStep(s *graph.Step) []string {
 		if !r.opts.AllowHostShell {
 			return []string{"error: " + err.Error() + " (not allowed without --allow-host-shell)"}
 		}
-		return []string{"/bin/sh -c " + r.hostShellLine(s, r.containerName(s))}
+		return []string{"/bin/sh -c " + r.hostShellLine(s, r.containerName(s), "<env file: HOME and the step's env>")}
 	}
 	if err != nil {
 		return []string{"error: " + err.Error()}

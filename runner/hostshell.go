@@ -41,14 +41,25 @@ func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) 
 	}
 	name := r.containerName(s)
 	idEnv := r.identityEnv(ctx, s.ID, r.network(s.Network))
-	line := r.hostShellLine(s, name, envNames(idEnv)...)
+	// Step env (secrets among it) goes through a 0600 file in the private
+	// 0700 directory, never on the command line, which every local user
+	// can read with ps.
+	fileBody, procEnv, err := hostShellEnv(s, idEnv)
+	if err != nil {
+		return err
+	}
+	envFile := filepath.Join(cfgDir, "step.env")
+	if err := os.WriteFile(envFile, []byte(fileBody), 0o600); err != nil {
+		return fmt.Errorf("host shell: %w", err)
+	}
+	line := r.hostShellLine(s, name, envFile)
 	out := newStepOutput(r.c, s.ID, len(s.RetryOnErrors) > 0)
 	defer out.Flush()
 	res.Start = time.Now()
 	res.Container = name
 	return r.retryLoop(ctx, s, name, out, func(ctx context.Context) error {
 		cmd := exec.CommandContext(ctx, "/bin/sh", "-c", line)
-		cmd.Env = append(append(os.Environ(), "DOCKER_CONFIG="+cfgDir), idEnv...) // last wins
+		cmd.Env = append(append(os.Environ(), "DOCKER_CONFIG="+cfgDir), procEnv...) // last wins
 		cmd.Stdout, cmd.Stderr = out.stdout, out.stderr
 		cmd.WaitDelay = 5 * time.Second
 		err := cmd.Run()
@@ -66,10 +77,10 @@ func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) 
 }
 
 // hostShellLine is acr-builder's docker run command line (behaviour §5.3),
-// with acb's own values single-quoted and the step text verbatim. inherit
-// names variables passed from the shell's environment (--env NAME), so
-// their values stay off the command line.
-func (r *run) hostShellLine(s *graph.Step, name string, inherit ...string) string {
+// with acb's own values single-quoted and the step text verbatim. The
+// container's environment comes from envFile (see hostShellEnv), so no
+// value is on the command line.
+func (r *run) hostShellLine(s *graph.Step, name, envFile string) string {
 	var b strings.Builder
 	b.WriteString("docker run")
 	add := func(flag, val string) { fmt.Fprintf(&b, " %s %s", flag, shQuote(val)) }
@@ -108,13 +119,7 @@ func (r *run) hostShellLine(s *graph.Step, name string, inherit ...string) strin
 	for _, m := range r.stepMounts(s) {
 		add("--volume", m.Source+":"+m.Target)
 	}
-	add("--env", "HOME="+HomeDir)
-	for _, k := range inherit {
-		add("--env", k)
-	}
-	for _, e := range s.Env {
-		add("--env", e)
-	}
+	add("--env-file", envFile)
 	if wd := r.containerWorkdir(s); wd != "" {
 		add("--workdir", wd)
 	}
@@ -131,4 +136,43 @@ func shQuote(s string) string {
 		return s
 	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// hostShellEnv returns the body of the docker --env-file for a host-shell
+// step: HOME, the identity variables and the step's env, in that order (the
+// engine keeps the last of duplicate names, so the step's own env wins, as
+// with the Engine API). An env file holds one line per variable and no
+// quoting, so a value with a newline is passed through the shell's
+// environment instead (procEnv) and named in the file; such a name must
+// not be one the shell or the docker CLI itself reads.
+func hostShellEnv(s *graph.Step, idEnv []string) (fileBody string, procEnv []string, err error) {
+	var b strings.Builder
+	entries := append(append([]string{"HOME=" + HomeDir}, idEnv...), s.Env...)
+	for _, e := range entries {
+		k, v, hasValue := strings.Cut(e, "=")
+		if strings.ContainsAny(k, "\n\r\x00") || k == "" {
+			return "", nil, fmt.Errorf("%w: step %s: env entry with an empty name or a line break in its name", ErrInput, s.ID)
+		}
+		if hasValue && strings.ContainsAny(v, "\n\r") {
+			if hostShellReserved(k) {
+				return "", nil, fmt.Errorf("%w: step %s: env %s has a multi-line value, which --allow-host-shell can pass only through the docker CLI's own environment, where %s would change how the shell or docker runs", ErrInput, s.ID, k, k)
+			}
+			procEnv = append(procEnv, e)
+			e = k // inherited from the docker CLI's environment
+		}
+		b.WriteString(e)
+		b.WriteByte('\n')
+	}
+	return b.String(), procEnv, nil
+}
+
+// hostShellReserved reports whether the shell or the docker CLI reads the
+// environment variable name.
+func hostShellReserved(name string) bool {
+	switch name {
+	case "PATH", "HOME", "IFS", "ENV", "PS4", "SHELL", "TMPDIR", "http_proxy", "https_proxy", "no_proxy",
+		"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "SSL_CERT_FILE", "SSL_CERT_DIR":
+		return true
+	}
+	return strings.HasPrefix(name, "DOCKER_") || strings.HasPrefix(name, "LD_") || strings.HasPrefix(name, "GODEBUG")
 }

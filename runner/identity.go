@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"time"
 
@@ -166,13 +165,4 @@ func (r *run) stopIdentity() {
 	si.servers, si.lns = nil, nil
 	si.mu.Unlock()
 	si.serving.Wait()
-}
-
-// envNames returns the names of KEY=VALUE entries.
-func envNames(env []string) []string {
-	names := make([]string, len(env))
-	for i, e := range env {
-		names[i], _, _ = strings.Cut(e, "=")
-	}
-	return names
 }

@@ -88,15 +88,15 @@ func TestStepIdentityUnavailable(t *testing.T) {
 	}
 }
 
-func TestHostShellLineInheritsIdentity(t *testing.T) {
+func TestHostShellEnvInheritsIdentity(t *testing.T) {
 	t.Parallel()
 	task := parseTask(t, "steps:\n  - id: s\n    env: [IDENTITY_HEADER=own]\n    cmd: bash echo hi | tee x\n")
-	r, err := newRun(task, nil, &Options{RunID: "cb1"})
-	if err != nil {
-		t.Fatal(err)
+	body, procEnv, err := hostShellEnv(task.Steps[0], []string{"IDENTITY_ENDPOINT=u", "IDENTITY_HEADER=x=y"})
+	if err != nil || len(procEnv) != 0 {
+		t.Fatal(err, procEnv)
 	}
-	got := r.hostShellLine(task.Steps[0], "s", envNames([]string{"IDENTITY_ENDPOINT=u", "IDENTITY_HEADER=x=y"})...)
-	if !strings.Contains(got, "--env HOME=/acb/home --env IDENTITY_ENDPOINT --env IDENTITY_HEADER --env IDENTITY_HEADER=own ") {
-		t.Errorf("host shell line %s", got)
+	// The engine keeps the last of duplicate names: the step's own wins.
+	if want := "HOME=/acb/home\nIDENTITY_ENDPOINT=u\nIDENTITY_HEADER=x=y\nIDENTITY_HEADER=own\n"; body != want {
+		t.Errorf("env file %q; want %q", body, want)
 	}
 }

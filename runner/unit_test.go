@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -121,11 +122,41 @@ func TestHostShellLine(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := r.hostShellLine(task.Steps[0], "s")
+	got := r.hostShellLine(task.Steps[0], "s", "/tmp/x/step.env")
 	want := "docker run --user root --network acb_default_network --name s --label dev.acb.run=cb1 --volume " + r.vol +
 		":/workspace --volume /var/run/docker.sock:/var/run/docker.sock --volume " + r.home +
-		":/acb/home --env HOME=/acb/home --env 'A=b c' --workdir /workspace bash echo hi | tee x"
+		":/acb/home --env-file /tmp/x/step.env --workdir /workspace bash echo hi | tee x"
 	if got != want {
 		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+// TestHostShellEnvFile: step env values, secrets among them, are never on
+// the host-shell command line; single-line values go to the env file as
+// is, multi-line ones through the docker CLI's environment, unless the
+// name is one the shell or the CLI reads.
+func TestHostShellEnvFile(t *testing.T) {
+	t.Parallel()
+	task := parseTask(t, "steps:\n  - id: s\n    env: [\"T=s3cr3t value\", \"M=a\\nb\", INHERIT]\n    cmd: bash echo hi | tee x\n")
+	r, err := newRun(task, nil, &Options{RunID: "cb1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if line := r.hostShellLine(task.Steps[0], "s", "/f"); strings.Contains(line, "s3cr3t") || strings.Contains(line, "a\nb") {
+		t.Errorf("a value on the command line: %s", line)
+	}
+	body, procEnv, err := hostShellEnv(task.Steps[0], nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "HOME=/acb/home\nT=s3cr3t value\nM\nINHERIT\n"; body != want {
+		t.Errorf("env file %q; want %q", body, want)
+	}
+	if len(procEnv) != 1 || procEnv[0] != "M=a\nb" {
+		t.Errorf("process env %q", procEnv)
+	}
+	bad := parseTask(t, "steps:\n  - id: s\n    env: [\"PATH=a\\nb\"]\n    cmd: bash echo hi | tee x\n")
+	if _, _, err := hostShellEnv(bad.Steps[0], nil); !errors.Is(err, ErrInput) {
+		t.Errorf("multi-line PATH: %v", err)
 	}
 }
