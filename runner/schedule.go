@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/engine"
 )
 
 // outcome is a finished step, sent from its goroutine to the scheduler.
@@ -21,11 +22,13 @@ type outcome struct {
 // statuses; every step goroutine ends by sending one outcome, and
 // schedule does not return before it has received them all.
 //
-// The first failing step without ignoreErrors fails the run: running
-// steps are cancelled (their containers stopped) and nothing else starts.
+// The first failing step without ignoreErrors fails the run: nothing else
+// starts, and the steps still running are cancelled with a siblingFailed
+// cause: their containers are killed at once, as ACR does, so none prints
+// after the failure, and each is logged and reported as cancelled.
 func (r *run) schedule(ctx context.Context) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	ctx, cancelCause := context.WithCancelCause(ctx)
+	defer cancelCause(nil)
 
 	pending := make(map[string]int, len(r.steps))
 	dependents := make(map[string][]string, len(r.steps))
@@ -70,7 +73,7 @@ func (r *run) schedule(ctx context.Context) error {
 			default:
 				res.Status = StepFailed
 				failure = &StepError{StepID: s.ID, Err: o.err}
-				cancel()
+				cancelCause(&siblingFailed{id: s.ID})
 				continue
 			}
 		}
@@ -94,6 +97,25 @@ func (r *run) schedule(ctx context.Context) error {
 		return err
 	}
 	return nil
+}
+
+// siblingFailed is the cause of the cancellation of the steps still running
+// when step id failed. It is an engine.ErrStopNow: their containers are
+// killed without the stop grace.
+type siblingFailed struct{ id string }
+
+func (e *siblingFailed) Error() string { return "step " + e.id + " failed" }
+
+// Is makes errors.Is(cause, engine.ErrStopNow) true.
+func (e *siblingFailed) Is(target error) bool { return target == engine.ErrStopNow }
+
+// siblingFailure returns the step whose failure cancelled ctx, if any.
+func siblingFailure(ctx context.Context) (string, bool) {
+	var sf *siblingFailed
+	if errors.As(context.Cause(ctx), &sf) {
+		return sf.id, true
+	}
+	return "", false
 }
 
 // insertByIndex inserts s into ready, kept in file order.

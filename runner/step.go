@@ -111,6 +111,11 @@ func (r *run) retryLoop(ctx context.Context, s *graph.Step, name string, out *st
 			retry := try < s.Retries && ctx.Err() == nil && !errors.As(err, &perm) &&
 				(len(s.RetryOnErrors) == 0 || (out.tail != nil && out.tail.ContainsAny(s.RetryOnErrors)))
 			if !retry {
+				if failed, ok := siblingFailure(ctx); ok {
+					r.c.logf(s.ID, evFailure, "Step ID: %s cancelled: step %s failed", s.ID, failed)
+					errs = append(errs, err)
+					break
+				}
 				r.c.logf(s.ID, evFailure, "Container failed during run: %s. No retries remaining.", name)
 				errs = append(errs, err)
 				break

@@ -28,7 +28,8 @@ const outputDrainTimeout = 5 * time.Second
 // polling and no inspect.
 //
 // When ctx is cancelled the container is stopped (SIGTERM, then SIGKILL after
-// StopGrace) on a context detached from ctx, and the returned error wraps
+// StopGrace; SIGKILL at once when the cancellation's cause is
+// engine.ErrStopNow) on a context detached from ctx, and the returned error wraps
 // ctx.Err(). The container is not removed unless spec.AutoRemove is set.
 func (e *Engine) RunContainer(ctx context.Context, spec engine.ContainerSpec, out engine.Streams) (int, error) {
 	opts, err := createOptions(spec)
@@ -165,11 +166,12 @@ func (e *Engine) interrupted(ctx context.Context, id string, err error) error {
 }
 
 // stop stops a container on a context detached from the (cancelled) ctx:
-// the stop signal, StopGrace, then SIGKILL.
+// the stop signal, StopGrace, then SIGKILL; SIGKILL at once when ctx was
+// cancelled with engine.ErrStopNow as its cause.
 func (e *Engine) stop(ctx context.Context, id string) {
 	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
-	if e.StopGrace <= 0 {
+	if e.StopGrace <= 0 || errors.Is(context.Cause(ctx), engine.ErrStopNow) {
 		_, _ = e.cli.ContainerKill(sctx, id, client.ContainerKillOptions{Signal: "KILL"})
 		return
 	}

@@ -17,6 +17,13 @@ var ErrNotFound = errors.New("not found")
 // already in use.
 var ErrConflict = errors.New("name already in use")
 
+// ErrStopNow, as the cause of a context's cancellation
+// (context.WithCancelCause; errors.Is on the cause), asks the engine to
+// kill the containers that context runs at once, without the stop grace:
+// acb does so for the steps still running when another step fails, as ACR
+// does.
+var ErrStopNow = errors.New("stop at once")
+
 // Labels every object acb creates carries, so a run's leftovers can be found.
 const (
 	LabelRun = "dev.acb.run" // value: the run id
