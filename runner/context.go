@@ -70,7 +70,7 @@ func PrepareContext(ctx context.Context, src string) (*Source, error) {
 	}
 	fi, err := os.Stat(src)
 	if err != nil {
-		return nil, inputErr("source context %q: %v", src, err)
+		return nil, inputErr("source context %q: %w", src, err)
 	}
 	if !fi.IsDir() && !fi.Mode().IsRegular() {
 		return nil, inputErr("source context %q is neither a directory nor a regular file (a tar or tar.gz)", src)
@@ -116,13 +116,13 @@ func cloneContext(ctx context.Context, repo, frag string) (*Source, error) {
 	cleanup := func() { _ = os.RemoveAll(dir) } // best effort: a temp dir
 	if out, err := gitCommand(ctx, "clone", "--quiet", "--recurse-submodules", "--", repo, dir).CombinedOutput(); err != nil {
 		cleanup()
-		return nil, inputErr("git clone %s: %v: %s", repo, err, strings.TrimSpace(string(out)))
+		return nil, inputErr("git clone %s: %w: %s", repo, err, strings.TrimSpace(string(out)))
 	}
 	if ref != "" {
 		// The ref is checked not to start with '-'; "--" ends the paths.
 		if out, err := gitCommand(ctx, "-C", dir, "checkout", "--quiet", ref, "--").CombinedOutput(); err != nil {
 			cleanup()
-			return nil, inputErr("git checkout %s: %v: %s", ref, err, strings.TrimSpace(string(out)))
+			return nil, inputErr("git checkout %s: %w: %s", ref, err, strings.TrimSpace(string(out)))
 		}
 	}
 	s := &Source{Dir: dir, Cleanup: cleanup}
@@ -154,14 +154,17 @@ func downloadContext(ctx context.Context, url string) (*Source, error) {
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
-		return nil, inputErr("source context %q: %v", url, err)
+		return nil, inputErr("source context %q: %w", url, err)
 	}
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
-		return nil, inputErr("download %s: %v", url, err)
+		return nil, networkErr("download %s: %w", url, err)
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	switch {
+	case resp.StatusCode >= 500:
+		return nil, networkErr("download %s: %s", url, resp.Status)
+	case resp.StatusCode != http.StatusOK:
 		return nil, inputErr("download %s: %s", url, resp.Status)
 	}
 	f, err := os.CreateTemp("", "acb-context-*.tar")
@@ -172,7 +175,7 @@ func downloadContext(ctx context.Context, url string) (*Source, error) {
 	if _, err := io.Copy(f, resp.Body); err != nil {
 		f.Close()
 		cleanup()
-		return nil, inputErr("download %s: %v", url, err)
+		return nil, networkErr("download %s: %w", url, err)
 	}
 	if err := f.Close(); err != nil {
 		cleanup()
@@ -200,7 +203,7 @@ func openSource(s *Source) (io.ReadCloser, error) {
 func openArchive(name string) (io.ReadCloser, error) {
 	f, err := os.Open(name)
 	if err != nil {
-		return nil, inputErr("source context: %v", err)
+		return nil, inputErr("source context: %w", err)
 	}
 	br := bufio.NewReader(f)
 	magic, _ := br.Peek(2) // a short file is simply not gzip
@@ -208,7 +211,7 @@ func openArchive(name string) (io.ReadCloser, error) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			f.Close()
-			return nil, inputErr("source context %s: %v", name, err)
+			return nil, inputErr("source context %s: %w", name, err)
 		}
 		return readCloser{zr, f}, nil
 	}

@@ -200,7 +200,7 @@ func (r *run) printDependencies(deps []report.Dependencies) error {
 		return nil
 	}
 	r.c.logf("", evReport, "The following dependencies were found:")
-	if r.c.json {
+	if r.c.sink.JSON() {
 		var b bytes.Buffer
 		if err := report.WriteJSON(&b, deps); err != nil {
 			return fmt.Errorf("write dependency report: %w", err)

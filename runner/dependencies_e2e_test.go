@@ -449,7 +449,7 @@ func TestDependenciesGitRevisionOfContext(t *testing.T) {
 // revision says nothing about it, so the report leaves it empty.
 func TestDependenciesRemoteContextHasNoRevision(t *testing.T) {
 	t.Parallel()
-	c := newConsole(&Options{}, false)
+	c := newConsole(nil, false)
 	for _, tc := range []struct{ context, want string }{
 		{".", "abc"},
 		{"https://example.invalid/repo.git#main", ""},

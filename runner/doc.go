@@ -49,7 +49,7 @@
 //   - Output lines are prefixed "<step> | " when steps may overlap
 //     (Options.Prefix "auto"); a task that is a single chain prints
 //     container output verbatim, like acr-builder.
-//   - Every log and output line passes through Options.Masker, line by line.
+//   - Every log and output line passes through Options.Output (package output), masked.
 //   - With Options.StepIdentity, cmd step containers get the task's
 //     identity through an App Service managed-identity endpoint that acb
 //     serves on the run network's gateway for the run's lifetime

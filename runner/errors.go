@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/acb-dev/acb/secrets"
 )
 
 // ErrEngine wraps infrastructure failures: the engine could not create,
@@ -13,8 +15,14 @@ import (
 var ErrEngine = errors.New("engine error")
 
 // ErrInput wraps invalid input: a bad option, an unusable source context,
-// a step acb refuses to run (e.g. one that needs a host shell).
+// a step acb refuses to run (e.g. one that needs a host shell), a task file
+// that cannot be read, rendered or parsed (those also carry
+// graph.Diagnostics when the problem has a position).
 var ErrInput = errors.New("invalid input")
+
+// ErrNetwork wraps network failures outside steps, such as downloading a
+// source context. The CLI maps it to the same exit code as ErrEngine.
+var ErrNetwork = errors.New("network error")
 
 // StepError is a step's failure: the task failed.
 type StepError struct {
@@ -55,7 +63,30 @@ func engineErr(what string, err error) error {
 	return fmt.Errorf("%w: %s: %w", ErrEngine, what, err)
 }
 
-// inputErr builds an input error.
+// inputErr builds an input error; format may use %w.
 func inputErr(format string, a ...any) error {
-	return fmt.Errorf("%w: %s", ErrInput, fmt.Sprintf(format, a...))
+	return fmt.Errorf("%w: "+format, append([]any{ErrInput}, a...)...)
+}
+
+// networkErr builds a network error; format may use %w.
+func networkErr(format string, a ...any) error {
+	return fmt.Errorf("%w: "+format, append([]any{ErrNetwork}, a...)...)
+}
+
+// kindError adds a kind to an error's chain without changing its text.
+type kindError struct {
+	kind error
+	err  error
+}
+
+func (e *kindError) Error() string   { return e.err.Error() }
+func (e *kindError) Unwrap() []error { return []error{e.err, e.kind} }
+
+// asInput marks a load error as ErrInput, keeping its text, unless it
+// already has a kind: a Key Vault failure stays what it is.
+func asInput(err error) error {
+	if err == nil || errors.Is(err, ErrInput) || errors.Is(err, ErrNetwork) || secrets.Unavailable(err) {
+		return err
+	}
+	return &kindError{kind: ErrInput, err: err}
 }

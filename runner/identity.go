@@ -28,7 +28,7 @@ import (
 //     App Service also sets them, MSI_ENDPOINT and MSI_SECRET (2017-09-01,
 //     read by older SDKs). The step's own env overrides them. Build steps
 //     get nothing: acb does not run their containers.
-//   - The secret and every token served go into Options.Masker.
+//   - The secret and every token served go into the masker of Options.Output.
 //   - When the endpoint cannot listen (the engine runs on another machine
 //     or in a VM, so the gateway is not a local address), acb logs
 //     "Step identity unavailable: ..." once and runs without it. A network
@@ -66,7 +66,7 @@ func (r *run) startIdentity(ctx context.Context) {
 		r.warnOnce("\x00identity-token", "", "WARNING: Step identity: a step's token request failed: %v", err)
 	}
 	si := &stepIdentity{
-		handler:  identity.NewHandler(r.opts.StepIdentity, secret, r.opts.Masker, onErr),
+		handler:  identity.NewHandler(r.opts.StepIdentity, secret, r.c.masker, onErr),
 		secret:   secret,
 		endpoint: map[string]string{},
 	}

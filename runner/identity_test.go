@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/secrets"
 )
 
@@ -26,7 +27,7 @@ func runIdentityFake(t *testing.T, gw, src string) (log, out string, err error) 
 	f := newFake()
 	f.gateway = gw
 	var l, o syncBuf
-	opts := Options{RunID: "idrun", Log: &l, Out: &o, Masker: secrets.NewMasker(), StepIdentity: staticToken("step-token"), Parallelism: 1}
+	opts := Options{RunID: "idrun", Output: output.New(output.Options{Log: &l, Out: &o, Masker: secrets.NewMasker()}), StepIdentity: staticToken("step-token"), Parallelism: 1}
 	_, err = Run(context.Background(), parseTask(t, src), f, opts)
 	return l.String(), o.String(), err
 }

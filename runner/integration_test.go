@@ -22,6 +22,7 @@ import (
 	"github.com/acb-dev/acb/runner/args"
 	"github.com/acb-dev/acb/runner/docker"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 type realRun struct {
@@ -47,10 +48,9 @@ func runReal(t *testing.T, ctx context.Context, src string, opts Options, skipLe
 		opts.Pull = PullNever
 	}
 	var log, out syncBuf
-	if opts.Log == nil {
-		opts.Log = &log
+	if opts.Output == nil {
+		opts.Output = output.New(output.Options{Log: &log, Out: &out})
 	}
-	opts.Out = &out
 	task := parseTask(t, strings.ReplaceAll(src, "$BB", img))
 	r.res, r.err = Run(ctx, task, eng, opts)
 	r.log, r.out = log.String(), out.String()
@@ -318,7 +318,7 @@ func TestIntegrationNameCollision(t *testing.T) {
 	var log syncBuf
 	task := parseTask(t, "steps:\n  - id: clash\n    cmd: "+img+" true\n    retries: 3\n")
 	start := time.Now()
-	_, err := Run(ctx, task, eng, Options{RunID: runID, UniqueNames: true, Log: &log})
+	_, err := Run(ctx, task, eng, Options{RunID: runID, UniqueNames: true, Output: output.New(output.Options{Log: &log})})
 	if err == nil || !strings.Contains(err.Error(), "container name "+blocker+" is already in use (another run on this engine?); use --unique-names") {
 		t.Fatalf("err = %v", err)
 	}
@@ -423,7 +423,7 @@ steps:
   - id: after
     when: ["long"]
     cmd: $BB true
-`, Options{Log: log}, false)
+`, Options{Output: output.New(output.Options{Log: log})}, false)
 	if !errors.Is(r.err, context.Canceled) {
 		t.Errorf("err = %v, want a cancellation", r.err)
 	}

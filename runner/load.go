@@ -98,11 +98,13 @@ type Loaded struct {
 
 // Load runs the front end: read the file, aliases, render (with a secrets
 // pre-pass), parse YAML, validate, apply image aliases, and build the DAG.
-// Errors with task input are diag.List or diag.Diagnostic values.
+// Errors wrap ErrInput, except a failing Key Vault (a *secrets.SecretError
+// of a kind other than ErrMissing or ErrBadURL); errors with positions are
+// graph.Diagnostics or graph.Diagnostic values.
 func Load(ctx context.Context, opts LoadOptions) (*Loaded, error) {
 	name, src, err := readTask(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, asInput(err)
 	}
 	return LoadBytes(ctx, name, src, opts)
 }
@@ -110,6 +112,11 @@ func Load(ctx context.Context, opts LoadOptions) (*Loaded, error) {
 // LoadBytes is Load on a task already in memory; name is used in messages
 // and anchors relative alias src paths.
 func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (*Loaded, error) {
+	loaded, err := loadBytes(ctx, name, src, opts)
+	return loaded, asInput(err)
+}
+
+func loadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (*Loaded, error) {
 	values, secretValues, err := loadValues(opts)
 	if err != nil {
 		return nil, err
@@ -314,7 +321,8 @@ func resolveTaskSecrets(ctx context.Context, doc *template.Document, data templa
 		return out, nil
 	}
 	if resolveErr != nil {
-		return nil, fmt.Errorf("%w: resolve task secrets before the first step: %w", ErrInput, resolveErr)
+		// Not ErrInput: an unreachable vault is no fault of the task.
+		return nil, fmt.Errorf("resolve task secrets before the first step: %w", resolveErr)
 	}
 	sort.Strings(missing)
 	return nil, fmt.Errorf("%w: unresolved task secrets: %s; give them with --secret id=value, --secret-file or ACB_SECRET_<ID>", ErrInput, strings.Join(missing, ", "))

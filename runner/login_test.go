@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 // loginEngine is the fake engine with scripted logins and a record of the
@@ -66,7 +67,7 @@ func (e *loginEngine) Push(ctx context.Context, ref string, a *engine.RegistryAu
 func runLogin(t *testing.T, e *loginEngine, src string, opts Options) (*Result, error, string) {
 	t.Helper()
 	var log syncBuf
-	opts.Log = &log
+	opts.Output = output.New(output.Options{Log: &log})
 	opts.RunID = "logintest"
 	res, err := Run(context.Background(), parseTask(t, src), e, opts)
 	if len(e.volumes) != 0 || len(e.networks) != 0 {

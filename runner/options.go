@@ -2,14 +2,13 @@ package runner
 
 import (
 	"context"
-	"io"
 	"time"
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/args"
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/identity"
-	"github.com/acb-dev/acb/secrets"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 // Pull policies for Options.Pull.
@@ -33,14 +32,6 @@ const (
 	PrefixNever = "never"
 )
 
-// Log formats for Options.LogFormat.
-const (
-	// LogText is acr-builder's "YYYY/MM/DD HH:MM:SS msg" format.
-	LogText = "text"
-	// LogJSON writes one JSON object per event and per output line.
-	LogJSON = "json"
-)
-
 // Options configures one Run. The zero value runs with unlimited
 // parallelism, no run timeout, the "missing" pull policy, text logs and
 // output discarded.
@@ -52,18 +43,13 @@ type Options struct {
 	// means none: the run volume starts empty.
 	Source *Source
 
-	// Log receives acr-builder's log lines (stderr in the CLI). Nil discards.
-	Log io.Writer
-	// Out receives step output (stdout in the CLI). Nil discards.
-	Out io.Writer
-	// LogFormat is LogText (default when empty) or LogJSON.
-	LogFormat string
+	// Output is where everything the run prints goes: acr-builder's log
+	// lines, step output, masked with its Masker (to which the run adds the
+	// files of secret volumes). Nil discards.
+	Output *output.Sink
 	// Prefix is PrefixAuto (default when empty), PrefixAlways or
 	// PrefixNever; it only applies to text output.
 	Prefix string
-	// Masker hides secret values in every log and output line; nil
-	// masks nothing.
-	Masker *secrets.Masker
 
 	// Parallelism bounds how many steps run at once; 0 means unlimited.
 	Parallelism int

@@ -1,97 +1,34 @@
 package runner
 
 import (
-	"bytes"
 	"strings"
 	"sync"
 
-	"github.com/acb-dev/acb/secrets"
+	"github.com/acb-dev/acb/runner/output"
 )
-
-// maxLine is the longest partial line a lineWriter buffers before it
-// emits it as a line of its own.
-const maxLine = 64 << 10
 
 // maxTail is how much of an attempt's output is kept for retryOnErrors.
 const maxTail = 1 << 20
 
 // streamWriter is what a step writes one output stream (stdout or
-// stderr) to. The stream is masked as a whole by a secrets.MaskWriter, so a
-// secret split across writes (the engine's chunks) or spanning lines is
-// masked, and only then cut into lines: the console still writes whole
-// lines, so parallel steps never interleave inside a line.
+// stderr) to: the sink's masked, line-cutting stream, plus the tail kept
+// for retryOnErrors.
 type streamWriter struct {
-	mask  *secrets.MaskWriter // writes masked bytes to lines
-	lines *lineWriter
-	tail  *tailBuffer // nil unless the step has retryOnErrors
+	out  *output.Stream
+	tail *tailBuffer // nil unless the step has retryOnErrors
 }
 
-// Write records p for retryOnErrors and masks it; masked output reaches
-// the console as soon as the MaskWriter knows it holds no secret.
+// Write records p for retryOnErrors and writes it to the sink's stream.
 func (w *streamWriter) Write(p []byte) (int, error) {
 	if w.tail != nil {
 		w.tail.Write(p)
 	}
-	if _, err := w.mask.Write(p); err != nil {
-		return 0, err
-	}
-	return len(p), nil
+	return w.out.Write(p)
 }
 
-// Flush writes what the MaskWriter holds back and the trailing partial
-// line. A secret straddling a Flush is not masked whole, so it is called
-// only at the end of an attempt or of the step.
-func (w *streamWriter) Flush() {
-	_ = w.mask.Flush() // lineWriter never fails
-	w.lines.Flush()
-}
-
-// lineWriter turns masked output into whole lines on the console. It is
-// safe for use by one writer goroutine (its MaskWriter serialises writes);
-// Flush emits a trailing partial line.
-type lineWriter struct {
-	c      *console
-	step   string
-	stream string
-	buf    []byte
-}
-
-func (w *lineWriter) Write(p []byte) (int, error) {
-	n := len(p)
-	for len(p) > 0 {
-		i := bytes.IndexByte(p, '\n')
-		if i < 0 {
-			w.buf = append(w.buf, p...)
-			if len(w.buf) >= maxLine {
-				w.emit(w.buf)
-				w.buf = w.buf[:0]
-			}
-			break
-		}
-		if len(w.buf) > 0 {
-			w.buf = append(w.buf, p[:i]...)
-			w.emit(w.buf)
-			w.buf = w.buf[:0]
-		} else {
-			w.emit(p[:i])
-		}
-		p = p[i+1:]
-	}
-	return n, nil
-}
-
-func (w *lineWriter) emit(line []byte) {
-	line = bytes.TrimSuffix(line, []byte{'\r'})
-	w.c.maskedLine(w.step, w.stream, line)
-}
-
-// Flush emits a buffered partial line.
-func (w *lineWriter) Flush() {
-	if len(w.buf) > 0 {
-		w.emit(w.buf)
-		w.buf = w.buf[:0]
-	}
-}
+// Flush writes the stream's held-back and partial output; see
+// output.Stream.Flush.
+func (w *streamWriter) Flush() { w.out.Flush() }
 
 // tailBuffer keeps the last maxTail bytes written to it; it is shared by
 // a step's stdout and stderr writers.
@@ -148,8 +85,7 @@ func newStepOutput(c *console, step string, keepTail bool) *stepOutput {
 // stream returns a masked, line-cutting writer for one output stream of
 // step.
 func (c *console) stream(step, name string, tail *tailBuffer) *streamWriter {
-	lines := &lineWriter{c: c, step: step, stream: name}
-	return &streamWriter{mask: c.masker.Writer(lines), lines: lines, tail: tail}
+	return &streamWriter{out: c.sink.Stream(step, name, c.prefix), tail: tail}
 }
 
 // Flush emits both streams' partial lines.

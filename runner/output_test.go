@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/secrets"
 )
 
@@ -38,7 +39,7 @@ func TestStepOutputMasksAcrossChunksAndLines(t *testing.T) {
 
 	for seed := range uint64(30) {
 		var out bytes.Buffer
-		c := newConsole(&Options{Out: &out, Masker: m}, true)
+		c := newConsole(output.New(output.Options{Out: &out, Masker: m}), true)
 		rng := rand.New(rand.NewPCG(seed, 1))
 		var wg sync.WaitGroup
 		for _, step := range []string{"a", "b"} {

@@ -130,11 +130,6 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 	default:
 		return nil, inputErr("prefix %q: want auto, always or never", opts.Prefix)
 	}
-	switch opts.LogFormat {
-	case "", LogText, LogJSON:
-	default:
-		return nil, inputErr("log format %q: want text or json", opts.LogFormat)
-	}
 	if opts.Parallelism < 0 {
 		return nil, inputErr("parallelism %d: want 0 (unlimited) or more", opts.Parallelism)
 	}
@@ -164,7 +159,7 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 	}
 	deps, err := dependencies(task)
 	if err != nil {
-		return nil, inputErr("%v", err)
+		return nil, inputErr("%w", err)
 	}
 	r.deps = deps
 	if err := r.applySelection(); err != nil {
@@ -188,7 +183,7 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		}
 		r.networks[n.Name] = name
 	}
-	r.c = newConsole(opts, r.prefixOutput())
+	r.c = newConsole(opts.Output, r.prefixOutput())
 	r.maskVolumeSecrets()
 	return r, nil
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 // syncBuf is a goroutine-safe buffer.
@@ -42,9 +43,16 @@ func parseTask(t *testing.T, src string) *graph.Task {
 
 func runFake(t *testing.T, src string, opts Options) (*fakeEngine, *Result, error, string, string) {
 	t.Helper()
+	return runFakeTo(t, src, opts, output.Options{})
+}
+
+// runFakeTo is runFake with the sink's format and masker of so.
+func runFakeTo(t *testing.T, src string, opts Options, so output.Options) (*fakeEngine, *Result, error, string, string) {
+	t.Helper()
 	f := newFake()
 	var log, out syncBuf
-	opts.Log, opts.Out = &log, &out
+	so.Log, so.Out = &log, &out
+	opts.Output = output.New(so)
 	if opts.RunID == "" {
 		opts.RunID = "testrun"
 	}
@@ -343,7 +351,7 @@ func TestOutputPrefixAndJSON(t *testing.T) {
 	if !strings.Contains(out, "a | hello\n") || !strings.Contains(out, "b | world\n") {
 		t.Errorf("parallel output %q", out)
 	}
-	_, _, err, log, out = runFake(t, par, Options{LogFormat: LogJSON})
+	_, _, err, log, out = runFakeTo(t, par, Options{}, output.Options{Format: output.JSON})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -367,7 +375,7 @@ func TestDryRunTouchesNoEngine(t *testing.T) {
 	t.Parallel()
 	var log syncBuf
 	task := parseTask(t, "steps:\n  - id: a\n    cmd: mcr.microsoft.com/hello-world echo hi\n  - build: -t x .\n  - push: [x]\n")
-	res, err := Run(context.Background(), task, nil, Options{DryRun: true, Log: &log, ImageMap: map[string]string{"mcr.microsoft.com/hello-world": "local/hello"}})
+	res, err := Run(context.Background(), task, nil, Options{DryRun: true, Output: output.New(output.Options{Log: &log}), ImageMap: map[string]string{"mcr.microsoft.com/hello-world": "local/hello"}})
 	if err != nil || !res.Succeeded {
 		t.Fatal(err)
 	}
@@ -388,7 +396,7 @@ func TestHostShellRefused(t *testing.T) {
 
 func TestMasking(t *testing.T) {
 	t.Parallel()
-	_, _, err, log, out := runFake(t, "steps:\n  - id: a\n    cmd: fake echo s3cr3t-value here\n", Options{Masker: newMasker("s3cr3t-value")})
+	_, _, err, log, out := runFakeTo(t, "steps:\n  - id: a\n    cmd: fake echo s3cr3t-value here\n", Options{}, output.Options{Masker: newMasker("s3cr3t-value")})
 	if err != nil {
 		t.Fatal(err)
 	}

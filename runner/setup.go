@@ -217,7 +217,7 @@ func (r *run) secretVolume(ctx context.Context, v *graph.Volume) error {
 	for name, b64 := range v.Secret {
 		data, err := base64.StdEncoding.DecodeString(b64)
 		if err != nil {
-			return inputErr("volume %s: secret %s: not valid base64: %v", v.Name, name, err)
+			return inputErr("volume %s: secret %s: not valid base64: %w", v.Name, name, err)
 		}
 		files[name] = data
 	}

@@ -37,7 +37,7 @@ type buildPlan struct {
 func (r *run) runBuild(ctx context.Context, s *graph.Step, res *StepResult) error {
 	b, err := args.ParseBuild(s.Build)
 	if err != nil {
-		return inputErr("step %s: build: %v", s.ID, err)
+		return inputErr("step %s: build: %w", s.ID, err)
 	}
 	for _, v := range b.ShellVars {
 		r.warnOnce(s.ID+"\x00"+v, s.ID, "WARNING: step %s: %s is passed literally to docker build; acr-builder's host shell would have expanded it (usually to an empty string)", s.ID, shellVarText(v))
@@ -227,14 +227,14 @@ func (r *run) dockerignore(ctx context.Context, ctxPath string) (*patternmatcher
 	}
 	patterns, err := ignorefile.ReadAll(strings.NewReader(string(data)))
 	if err != nil {
-		return nil, inputErr(".dockerignore: %v", err)
+		return nil, inputErr(".dockerignore: %w", err)
 	}
 	if len(patterns) == 0 {
 		return nil, nil
 	}
 	pm, err := patternmatcher.New(patterns)
 	if err != nil {
-		return nil, inputErr(".dockerignore: %v", err)
+		return nil, inputErr(".dockerignore: %w", err)
 	}
 	return pm, nil
 }

@@ -36,7 +36,7 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 		return r.runHostShell(ctx, s, res)
 	}
 	if err != nil {
-		return inputErr("step %s: %v", s.ID, err)
+		return inputErr("step %s: %w", s.ID, err)
 	}
 	for _, v := range cmd.ShellVars {
 		r.warnOnce(s.ID+"\x00"+v, s.ID, "WARNING: step %s: %s is passed literally to the container; acr-builder's host shell would have expanded it (usually to an empty string)", s.ID, shellVarText(v))
@@ -214,11 +214,11 @@ func (r *run) cmdSpec(s *graph.Step, cmd *args.Cmd) (engine.ContainerSpec, error
 	for _, v := range cmd.Volumes {
 		m, err := parseVolumeFlag(v)
 		if err != nil {
-			return spec, inputErr("step %s: %v", s.ID, err)
+			return spec, inputErr("step %s: %w", s.ID, err)
 		}
 		mounts, err := addMount(spec.Mounts, m)
 		if err != nil {
-			return spec, inputErr("step %s: -v %s: %v", s.ID, v, err)
+			return spec, inputErr("step %s: -v %s: %w", s.ID, v, err)
 		}
 		spec.Mounts = mounts
 	}
@@ -229,7 +229,7 @@ func (r *run) cmdSpec(s *graph.Step, cmd *args.Cmd) (engine.ContainerSpec, error
 	if s.CPUs != "" {
 		n, err := parseCPUs(s.CPUs)
 		if err != nil {
-			return spec, inputErr("step %s: cpus %q: %v", s.ID, s.CPUs, err)
+			return spec, inputErr("step %s: cpus %q: %w", s.ID, s.CPUs, err)
 		}
 		spec.NanoCPUs = n
 	}

@@ -121,3 +121,17 @@ func resolveErr(errs []*SecretError) error {
 	}
 	return &ResolveError{Errors: errs}
 }
+
+// Unavailable reports whether err says Key Vault, or the identity reading
+// it, failed or refused (unreachable, timed out, no token, HTTP 401, 403,
+// 404 or another unexpected answer), as opposed to bad input (ErrBadURL,
+// ErrMissing). acb exits with the same code for every Unavailable error,
+// whether a task secret or a registry credential needed the vault.
+func Unavailable(err error) bool {
+	for _, kind := range []error{ErrUnreachable, ErrTimeout, ErrIdentity, ErrVault, ErrForbidden, ErrNotFound} {
+		if errors.Is(err, kind) {
+			return true
+		}
+	}
+	return false
+}

@@ -4,8 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"strings"
 	"testing"
+
+	"github.com/acb-dev/acb/runner/output"
 )
 
 func runCLI(t *testing.T, args ...string) (stdout, stderr string, code int) {
@@ -193,4 +196,10 @@ func TestSecretsPrePassAcceptsValidTask(t *testing.T) {
 	if code != exitInput {
 		t.Fatalf("broken task: exit %d", code)
 	}
+}
+
+// discardCLI is a cli whose output is discarded, for tests of the command
+// tree.
+func discardCLI() *cli {
+	return &cli{stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard, out: output.Discard()}
 }

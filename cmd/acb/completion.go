@@ -16,13 +16,14 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/template"
 )
 
 // flagValues lists the fixed values of enumerated flags, by command path and
 // flag name, each as "value\tdescription" for shells that show descriptions.
 func flagValues() map[string]map[string][]string {
-	output := []string{"text\thuman-readable", "json\tmachine-readable"}
+	outputs := []string{"text\thuman-readable", "json\tmachine-readable"}
 	return map[string]map[string][]string{
 		"acb run": {
 			"pull": {
@@ -30,7 +31,7 @@ func flagValues() map[string]map[string][]string {
 				runner.PullAlways + "\talways pull cmd step images",
 				runner.PullNever + "\tnever pull; missing images fail the step",
 			},
-			"log-format": {runner.LogText + "\tACR's log lines (default)", runner.LogJSON + "\tone JSON object per event and output line"},
+			"log-format": {string(output.Text) + "\tACR's log lines (default)", string(output.JSON) + "\tone JSON object per event and output line"},
 			"prefix": {
 				runner.PrefixAuto + "\tprefix when steps may run in parallel (default)",
 				runner.PrefixAlways + "\tprefix every output line with its step id",
@@ -38,8 +39,8 @@ func flagValues() map[string]map[string][]string {
 			},
 		},
 		"acb graph":    {"format": {"text\twaves and dependencies (default)", "dot\tGraphviz", "mermaid\tMermaid flowchart"}},
-		"acb validate": {"output": output},
-		"acb version":  {"output": output},
+		"acb validate": {"output": outputs},
+		"acb version":  {"output": outputs},
 	}
 }
 

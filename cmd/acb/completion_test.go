@@ -51,7 +51,7 @@ func TestCompleteFlagValues(t *testing.T) {
 // Every entry of the fixed-values table names a flag that exists, so a
 // renamed flag cannot silently lose its completion.
 func TestFlagValuesTableMatchesTree(t *testing.T) {
-	root := newRootCommand()
+	root := newRootCommand(discardCLI())
 	for path, flags := range flagValues() {
 		cmd, _, err := root.Find(strings.Fields(path)[1:])
 		if err != nil || cmd.CommandPath() != path {
@@ -67,7 +67,7 @@ func TestFlagValuesTableMatchesTree(t *testing.T) {
 }
 
 func TestCompleteStepIDs(t *testing.T) {
-	root := newRootCommand()
+	root := newRootCommand(discardCLI())
 	var out bytes.Buffer
 	root.SetOut(&out)
 	root.SetErr(&bytes.Buffer{})
@@ -133,7 +133,7 @@ func TestDockerContextNames(t *testing.T) {
 	}
 	// Through the entry point when a command has --context.
 	t.Setenv("DOCKER_CONFIG", dir)
-	root := newRootCommand()
+	root := newRootCommand(discardCLI())
 	for _, c := range root.Commands() {
 		if c.Flags().Lookup("context") != nil {
 			if got := complete(t, c.Name(), "--context", "remote-"); strings.Join(got, " ") != "remote-a remote-b" {
@@ -160,7 +160,7 @@ func TestHelpHasNoBoolValueNoise(t *testing.T) {
 	// Parsing is unchanged: no value means true, =false works, and the next
 	// argument is never taken as the value.
 	for args, want := range map[string]bool{"--dry-run": true, "--dry-run=false": false, "--dry-run=true .": true} {
-		run, _, err := newRootCommand().Find([]string{"run"})
+		run, _, err := newRootCommand(discardCLI()).Find([]string{"run"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -172,7 +172,7 @@ func TestHelpHasNoBoolValueNoise(t *testing.T) {
 			t.Errorf("%s: dry-run %v (%v), want %v", args, got, err, want)
 		}
 	}
-	run, _, _ := newRootCommand().Find([]string{"run"})
+	run, _, _ := newRootCommand(discardCLI()).Find([]string{"run"})
 	if err := run.ParseFlags([]string{"--dry-run", "false"}); err != nil || run.Flags().Arg(0) != "false" {
 		t.Errorf("--dry-run false: %v, args %q", err, run.Flags().Args())
 	}

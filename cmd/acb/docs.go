@@ -12,14 +12,14 @@ import (
 )
 
 // newGenDocsCommand is `acb gen-docs DIR` (hidden; `make docs` runs it).
-func newGenDocsCommand() *cobra.Command {
+func newGenDocsCommand(c *cli) *cobra.Command {
 	return &cobra.Command{
 		Use:    "gen-docs DIR",
 		Short:  "Write the Markdown command docs and man pages (make docs)",
 		Hidden: true,
 		Args:   cobra.ExactArgs(1),
 		RunE: func(_ *cobra.Command, args []string) error {
-			return writeDocs(newRootCommand, args[0])
+			return writeDocs(func() *cobra.Command { return newRootCommand(c) }, args[0])
 		},
 	}
 }

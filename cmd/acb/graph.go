@@ -8,7 +8,7 @@ import (
 	"github.com/acb-dev/acb/graph"
 )
 
-func newGraphCommand() *cobra.Command {
+func newGraphCommand(c *cli) *cobra.Command {
 	var lf loadFlags
 	var format string
 	var sf selectFlags
@@ -25,7 +25,7 @@ with the same flags.`,
   acb graph -f acb.yaml --target push`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			loaded, masker, err := loadForDisplay(cmd, &lf)
+			loaded, masker, err := loadForDisplay(cmd, c, &lf)
 			if err != nil {
 				return err
 			}
@@ -37,7 +37,7 @@ with the same flags.`,
 			}
 			// Step labels quote rendered commands, which may hold secret
 			// values: every format is masked like all other output.
-			out := masker.Writer(cmd.OutOrStdout())
+			out := masker.Writer(c.out.Result())
 			switch format {
 			case "text":
 				err = loaded.DAG.TextSelected(out, masker.String, sel)

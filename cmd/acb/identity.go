@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"strings"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/acb-dev/acb/auth"
 	"github.com/acb-dev/acb/runner/identity"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 // stepTokenSource serves the task's identity (--identity) to steps: it
@@ -69,12 +69,12 @@ func (s *stepTokenSource) Token(ctx context.Context, resource, clientID string) 
 // src is nil or the engine at host (the client's DOCKER_HOST) runs on
 // another machine, where its networks' gateways are not this host's
 // addresses; that is said once on log.
-func stepIdentityFor(ctx context.Context, src *stepTokenSource, host string, log io.Writer) identity.TokenSource {
+func stepIdentityFor(ctx context.Context, src *stepTokenSource, host string, out *output.Sink) identity.TokenSource {
 	if src == nil {
 		return nil
 	}
 	if !engineIsLocal(ctx, host) {
-		fmt.Fprintf(log, "Step identity unavailable: the Docker engine at %s is not on this machine; steps run without IDENTITY_ENDPOINT\n", host)
+		out.Event(output.Warn, output.EventWarning).Bare().Msgf("Step identity unavailable: the Docker engine at %s is not on this machine; steps run without IDENTITY_ENDPOINT", host)
 		return nil
 	}
 	return src

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/acb-dev/acb/internal/azurefake"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 // TestStepTokenSource checks the adapter behind --identity: the task's
@@ -63,11 +64,11 @@ func TestStepIdentityRemoteEngine(t *testing.T) {
 		}
 	}
 	var log bytes.Buffer
-	if ts := stepIdentityFor(ctx, &stepTokenSource{}, "tcp://203.0.113.7:2376", &log); ts != nil ||
+	if ts := stepIdentityFor(ctx, &stepTokenSource{}, "tcp://203.0.113.7:2376", output.New(output.Options{Log: &log})); ts != nil ||
 		!strings.HasPrefix(log.String(), "Step identity unavailable: the Docker engine at tcp://203.0.113.7:2376 is not on this machine") {
 		t.Errorf("remote engine: %v, %q", ts, log.String())
 	}
-	if ts := stepIdentityFor(ctx, nil, "unix:///var/run/docker.sock", &log); ts != nil {
+	if ts := stepIdentityFor(ctx, nil, "unix:///var/run/docker.sock", output.New(output.Options{Log: &log})); ts != nil {
 		t.Errorf("no identity: %v", ts)
 	}
 }

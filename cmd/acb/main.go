@@ -4,36 +4,97 @@ package main
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/spf13/cobra"
+
+	"github.com/acb-dev/acb/runner/output"
 )
 
 func main() {
 	// A closed stdout or stderr (acb run ... | head) must not kill acb
 	// before it removes what the run created: writes then fail with EPIPE.
 	signal.Ignore(syscall.SIGPIPE)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	// Caught until acb exits: a second Ctrl-C must not skip the clean-up.
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case sig := <-sigs:
+			cancel(newInterrupted(sig))
+		case <-ctx.Done():
+		}
+	}()
 	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	cancel(nil)
 	os.Exit(code)
+}
+
+// cli is one invocation of acb: its input and its output sink, the only
+// writer of stdout and stderr.
+type cli struct {
+	stdin          io.Reader
+	stdout, stderr io.Writer
+	out            *output.Sink
+}
+
+// setFormat replaces the sink with one writing format, keeping its masker
+// (acb run --log-format json), before anything is written.
+func (c *cli) setFormat(f output.Format) {
+	c.out = output.New(output.Options{Log: c.stderr, Out: c.stdout, Format: f, Masker: c.out.Masker()})
 }
 
 // run executes the CLI with the given streams and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	root := newRootCommand()
+	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
+	c.out = output.New(output.Options{Log: stderr, Out: stdout})
+	root := newRootCommand(c)
 	root.SetArgs(args)
 	root.SetIn(stdin)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(c.out.Result())                   // help and usage
+	root.SetErr(c.out.LogWriter(output.EventLog)) // cobra's own messages
+	ranCommands(root)
 	err := root.ExecuteContext(ctx)
+	var ran *ranError
+	switch {
+	case err == nil:
+	case errors.As(err, &ran):
+		err = ran.err
+	default: // cobra refused the command line before any command ran
+		err = &usageError{err}
+	}
 	if err == nil {
 		return exitOK
 	}
-	if msg := formatError(err); msg != "" {
-		fmt.Fprintln(stderr, msg)
+	if msg := errorMessage(err); msg != "" {
+		c.out.Event(output.Error, output.EventError).Bare().Msg(msg)
 	}
-	return exitCode(err)
+	return exitCode(ctx, err)
+}
+
+// ranError is an error a command's RunE returned, as opposed to one of
+// cobra's own (unknown command or flag, bad flag value, argument count),
+// which are usage errors.
+type ranError struct{ err error }
+
+func (e *ranError) Error() string { return e.err.Error() }
+
+// ranCommands marks the errors of every command's RunE as ranError.
+func ranCommands(c *cobra.Command) {
+	if run := c.RunE; run != nil {
+		c.RunE = func(cmd *cobra.Command, args []string) error {
+			if err := run(cmd, args); err != nil {
+				return &ranError{err}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		ranCommands(sub)
+	}
 }

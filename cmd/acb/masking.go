@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/acb-dev/acb/secrets"
@@ -32,24 +31,4 @@ func addSetSecrets(m *secrets.Masker, entries []string) {
 			m.Add(v)
 		}
 	}
-}
-
-// maskCLIError hides secret values in an error acb run returns, keeping
-// the exit code it carries: the CLI prints it as its last line.
-func maskCLIError(m *secrets.Masker, err error) error {
-	if err == nil {
-		return nil
-	}
-	var silent *silentError
-	var in *inputError
-	var inf *infraError
-	switch {
-	case errors.As(err, &silent):
-		return err
-	case errors.As(err, &in):
-		return asInput(maskErr(m, in.err))
-	case errors.As(err, &inf):
-		return asInfra(maskErr(m, inf.err))
-	}
-	return maskErr(m, err)
 }

@@ -13,18 +13,20 @@ import (
 
 	"github.com/google/go-containerregistry/pkg/registry"
 	"github.com/spf13/cobra"
+
+	"github.com/acb-dev/acb/runner/output"
 )
 
-func newRegistryCommand() *cobra.Command {
+func newRegistryCommand(c *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "registry",
 		Short: "Local registry helpers for offline runs",
 	}
-	cmd.AddCommand(newRegistryServeCommand())
+	cmd.AddCommand(newRegistryServeCommand(c))
 	return cmd
 }
 
-func newRegistryServeCommand() *cobra.Command {
+func newRegistryServeCommand(c *cli) *cobra.Command {
 	var addr, dir string
 	var verbose bool
 	cmd := &cobra.Command{
@@ -38,7 +40,7 @@ manifests and tags always live in memory and are lost when it stops.`,
   acb registry serve --addr 127.0.0.1:5001 --dir /tmp/blobs`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return serveRegistry(cmd.Context(), addr, dir, verbose, cmd.OutOrStdout())
+			return serveRegistry(cmd.Context(), c.out, addr, dir, verbose)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:5000", "address to listen on")
@@ -47,10 +49,10 @@ manifests and tags always live in memory and are lost when it stops.`,
 	return cmd
 }
 
-func serveRegistry(ctx context.Context, addr, dir string, verbose bool, out io.Writer) error {
+func serveRegistry(ctx context.Context, out *output.Sink, addr, dir string, verbose bool) error {
 	logger := log.New(io.Discard, "", 0)
 	if verbose {
-		logger = log.New(os.Stderr, "registry: ", log.LstdFlags)
+		logger = log.New(out.LogWriter(output.EventLog), "registry: ", log.LstdFlags)
 	}
 	opts := []registry.Option{registry.Logger(logger)}
 	if dir != "" {
@@ -64,7 +66,7 @@ func serveRegistry(ctx context.Context, addr, dir string, verbose bool, out io.W
 		return asInfra(fmt.Errorf("listen on %s: %w", addr, err))
 	}
 	srv := &http.Server{Handler: registry.New(opts...), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Fprintf(out, "Serving registry on %s\n", ln.Addr())
+	fmt.Fprintf(out.Result(), "Serving registry on %s\n", ln.Addr())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

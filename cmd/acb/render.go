@@ -8,7 +8,7 @@ import (
 	"github.com/acb-dev/acb/runner"
 )
 
-func newRenderCommand() *cobra.Command {
+func newRenderCommand(c *cli) *cobra.Command {
 	var lf loadFlags
 	var showSecrets bool
 	cmd := &cobra.Command{
@@ -22,7 +22,7 @@ secrets that cannot be resolved offline render as ***.`,
   acb render -f task.yaml --values values.yaml --registry myreg.azurecr.io`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			loaded, masker, err := loadForDisplay(cmd, &lf)
+			loaded, masker, err := loadForDisplay(cmd, c, &lf)
 			if err != nil {
 				return err
 			}
@@ -30,7 +30,7 @@ secrets that cannot be resolved offline render as ***.`,
 			if !showSecrets {
 				text = masker.String(text)
 			}
-			_, err = io.WriteString(cmd.OutOrStdout(), text)
+			_, err = io.WriteString(c.out.Result(), text)
 			return err
 		},
 	}

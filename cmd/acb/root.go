@@ -4,7 +4,7 @@ import (
 	"github.com/spf13/cobra"
 )
 
-func newRootCommand() *cobra.Command {
+func newRootCommand(c *cli) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "acb",
 		Short: "Run Azure Container Registry Tasks files on a local Docker engine",
@@ -19,13 +19,13 @@ prints what ACR would print: the same log lines and dependency report.`,
 		SilenceErrors: true,
 	}
 	root.AddCommand(
-		newVersionCommand(),
-		newRenderCommand(),
-		newValidateCommand(),
-		newGraphCommand(),
-		newRunCommand(),
-		newRegistryCommand(),
-		newGenDocsCommand(),
+		newVersionCommand(c),
+		newRenderCommand(c),
+		newValidateCommand(c),
+		newGraphCommand(c),
+		newRunCommand(c),
+		newRegistryCommand(c),
+		newGenDocsCommand(c),
 	)
 	finishCommandTree(root)
 	return root

@@ -13,11 +13,11 @@ import (
 
 	"github.com/acb-dev/acb/auth"
 	"github.com/acb-dev/acb/graph"
-	"github.com/acb-dev/acb/internal/diag"
 	"github.com/acb-dev/acb/internal/inputfile"
 	"github.com/acb-dev/acb/runner"
 	"github.com/acb-dev/acb/runner/docker"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/runner/report"
 	"github.com/acb-dev/acb/secrets"
 )
@@ -43,7 +43,7 @@ type runFlags struct {
 	workspace        string          // host directory bound at /workspace
 }
 
-func newRunCommand() *cobra.Command {
+func newRunCommand(c *cli) *cobra.Command {
 	var lf loadFlags
 	var rf runFlags
 	var sf selectFlags
@@ -71,7 +71,7 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 				contextArg = args[0]
 			}
 			rf.selection = sf.sel
-			return runTask(cmd.Context(), cmd, &lf, &rf, contextArg)
+			return runTask(cmd.Context(), cmd, c, &lf, &rf, contextArg)
 		},
 	}
 	lf.register(cmd.Flags(), true)
@@ -81,7 +81,7 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	f.StringVar(&rf.pull, "pull", runner.PullMissing, "image pull policy for cmd steps: missing, always or never")
 	f.StringArrayVar(&rf.imageMap, "image-map", nil, "rewrite an image reference FROM=TO before use (repeatable)")
 	f.BoolVar(&rf.dryRun, "dry-run", false, "print the plan and touch no engine")
-	f.StringVar(&rf.logFormat, "log-format", runner.LogText, "log format: text (ACR's lines) or json")
+	f.StringVar(&rf.logFormat, "log-format", string(output.Text), "log format: text (ACR's lines) or json")
 	f.StringVar(&rf.prefix, "prefix", runner.PrefixAuto, "prefix step output with its step id: auto, always or never")
 	f.BoolVar(&rf.uniqueNames, "unique-names", false, "suffix container and network names with the run id so runs can share an engine")
 	f.BoolVar(&rf.allowHostShell, "allow-host-shell", false, "run cmd steps that need a shell (pipes, &&, redirections) through the host's /bin/sh and docker CLI")
@@ -96,20 +96,21 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	return cmd
 }
 
-func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlags, contextArg string) (err error) {
-	stderr, stdout := cmd.ErrOrStderr(), cmd.OutOrStdout()
-	masker := secrets.NewMasker()
-	defer func() { err = maskCLIError(masker, err) }()
+func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf *runFlags, contextArg string) error {
 	if err := rf.check(); err != nil {
 		return asInput(err)
 	}
+	format, _ := output.ParseFormat(rf.logFormat) // checked
+	c.setFormat(format)
+	out := c.out
+	masker := out.Masker()
 	imageMap, err := parseImageMap(rf.imageMap)
 	if err != nil {
 		return asInput(err)
 	}
 	src, err := runner.PrepareContext(ctx, contextArg)
 	if err != nil {
-		return classify(err)
+		return err
 	}
 	defer src.Cleanup()
 
@@ -148,11 +149,11 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 	}
 	loaded, err := runner.LoadBytes(ctx, name, body, opts)
 	if err != nil {
-		return asInput(maskErr(masker, err))
+		return err
 	}
 	masker.Add(loaded.SecretValues...)
 	for _, w := range loaded.Warnings {
-		fmt.Fprintln(stderr, masker.String(w.Error()))
+		out.Event(output.Warn, output.EventWarning).Bare().Msg(w.Error())
 	}
 	if err := checkSelection(loaded.DAG, rf.selection); err != nil {
 		return asInput(err)
@@ -170,7 +171,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		}
 		logins, err = auth.Resolve(ctx, creds, ropts)
 		if err != nil {
-			return asInfra(maskErr(masker, err))
+			return asInfra(err)
 		}
 		masker.Add(logins.Secrets()...)
 	}
@@ -186,11 +187,8 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 	runOpts := runner.Options{
 		RunID:          loaded.Data.Run.ID,
 		Source:         src,
-		Log:            stderr,
-		Out:            stdout,
-		LogFormat:      rf.logFormat,
+		Output:         out,
 		Prefix:         rf.prefix,
-		Masker:         masker,
 		Parallelism:    rf.parallelism,
 		Timeout:        rf.timeout,
 		Pull:           rf.pull,
@@ -216,15 +214,19 @@ func runTask(ctx context.Context, cmd *cobra.Command, lf *loadFlags, rf *runFlag
 		}
 		defer dockerEngine.Close()
 		eng = dockerEngine
-		runOpts.StepIdentity = stepIdentityFor(ctx, stepIdentity, dockerEngine.Host(), stderr)
+		runOpts.StepIdentity = stepIdentityFor(ctx, stepIdentity, dockerEngine.Host(), out)
 	}
 	res, runErr := runner.Run(ctx, loaded.Task, eng, runOpts)
 	if !rf.dryRun {
-		fmt.Fprintln(stderr)
-		fmt.Fprintln(stderr, masker.String(runner.FinalLine(res, runErr)))
+		level := output.Info
+		if runErr != nil {
+			level = output.Error
+		}
+		out.Blank()
+		out.Event(level, output.EventRun).Bare().Msg(runner.FinalLine(res, runErr))
 	}
 	if runErr != nil {
-		return &silentError{code: exitCodeOf(runErr)}
+		return &reportedError{runErr}
 	}
 	if rf.reportFile != "" && !rf.dryRun {
 		if err := writeReportFile(rf.reportFile, res.Dependencies, masker); err != nil {
@@ -262,9 +264,7 @@ func (rf *runFlags) check() error {
 	default:
 		return fmt.Errorf("--pull %q: expected missing, always or never", rf.pull)
 	}
-	switch rf.logFormat {
-	case runner.LogText, runner.LogJSON:
-	default:
+	if _, ok := output.ParseFormat(rf.logFormat); !ok || rf.logFormat == "" {
 		return fmt.Errorf("--log-format %q: expected text or json", rf.logFormat)
 	}
 	switch rf.prefix {
@@ -338,45 +338,4 @@ func userKeychain(registry string) (*engine.RegistryAuth, error) {
 		return nil, err
 	}
 	return &engine.RegistryAuth{Username: b.Username, Password: b.Password, ServerAddress: registry}, nil
-}
-
-// classify maps runner errors to exit codes.
-func classify(err error) error {
-	switch {
-	case errors.Is(err, runner.ErrInput):
-		return asInput(err)
-	case errors.Is(err, runner.ErrEngine):
-		return asInfra(err)
-	}
-	return err
-}
-
-func exitCodeOf(err error) int {
-	var step *runner.StepError
-	switch {
-	case errors.Is(err, runner.ErrInput): // first: a step acb refuses to run is invalid input (README)
-		return exitInput
-	case errors.As(err, &step):
-		return exitFailed
-	case errors.Is(err, runner.ErrEngine), errors.Is(err, runner.ErrLogin):
-		return exitInfra
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return exitFailed
-	}
-	return exitInfra
-}
-
-// maskErr hides secret values in an error's text, keeping diagnostics
-// structured.
-func maskErr(m *secrets.Masker, err error) error {
-	var list diag.List
-	if errors.As(err, &list) {
-		out := make(diag.List, len(list))
-		for i, d := range list {
-			d.Msg = m.String(d.Msg)
-			out[i] = d
-		}
-		return out
-	}
-	return errors.New(m.String(err.Error()))
 }

@@ -28,7 +28,8 @@ func buildAcb(t *testing.T) string {
 // TestE2ESignalsAndTimeout runs acb as a subprocess on a task with a long
 // step (and a detached server), interrupts it with SIGINT or SIGTERM once
 // the long step runs, or lets --timeout expire, and checks that it exits
-// promptly with code 1 and leaves nothing behind.
+// promptly with 128 + the signal's number (1 after a timeout) and leaves
+// nothing behind.
 func TestE2ESignalsAndTimeout(t *testing.T) {
 	t.Parallel()
 	bb := testenv.BusyboxImage(t)
@@ -51,10 +52,11 @@ func TestE2ESignalsAndTimeout(t *testing.T) {
 		name string
 		sig  syscall.Signal // 0: no signal, --timeout 3s
 		want string
+		code int
 	}{
-		{"SIGINT", syscall.SIGINT, "context canceled"},
-		{"SIGTERM", syscall.SIGTERM, "context canceled"},
-		{"timeout", 0, "timed out"},
+		{"SIGINT", syscall.SIGINT, "context canceled", exitSIGINT},
+		{"SIGTERM", syscall.SIGTERM, "context canceled", exitSIGTERM},
+		{"timeout", 0, "timed out", exitFailed},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
@@ -104,8 +106,8 @@ func TestE2ESignalsAndTimeout(t *testing.T) {
 			if d := time.Since(start); d > 20*time.Second {
 				t.Errorf("acb took %v to exit after %s", d, c.name)
 			}
-			if code := cmd.ProcessState.ExitCode(); code != exitFailed {
-				t.Errorf("exit %d, want %d", code, exitFailed)
+			if code := cmd.ProcessState.ExitCode(); code != c.code {
+				t.Errorf("exit %d, want %d", code, c.code)
 			}
 			log := stderr.String()
 			if !strings.Contains(log, "Run ID: "+id+" failed after ") || !strings.Contains(log, c.want) {

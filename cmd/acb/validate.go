@@ -31,7 +31,7 @@ type fileResult struct {
 	Problems []problem `json:"problems"`
 }
 
-func newValidateCommand() *cobra.Command {
+func newValidateCommand(c *cli) *cobra.Command {
 	var lf loadFlags
 	var output string
 	var fileFlags []string
@@ -72,16 +72,16 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 				results = append(results, res)
 			}
 			if output == "json" {
-				enc := json.NewEncoder(cmd.OutOrStdout())
+				enc := json.NewEncoder(c.out.Result())
 				enc.SetIndent("", "  ")
 				if err := enc.Encode(results); err != nil {
 					return err
 				}
 			} else {
-				printValidation(cmd.OutOrStdout(), results)
+				printValidation(c.out.Result(), results)
 			}
 			if invalid > 0 {
-				return &silentError{code: exitFailed}
+				return &codedError{code: exitFailed, err: fmt.Errorf("%d of %d files invalid", invalid, len(files))}
 			}
 			return nil
 		},

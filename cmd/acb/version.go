@@ -9,7 +9,7 @@ import (
 	"github.com/acb-dev/acb/internal/version"
 )
 
-func newVersionCommand() *cobra.Command {
+func newVersionCommand(c *cli) *cobra.Command {
 	var output string
 	cmd := &cobra.Command{
 		Use:   "version",
@@ -23,7 +23,7 @@ the Go version and the platform.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			info := version.Get()
-			out := cmd.OutOrStdout()
+			out := c.out.Result()
 			switch output {
 			case "json":
 				enc := json.NewEncoder(out)

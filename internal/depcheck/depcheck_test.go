@@ -23,7 +23,8 @@ var allowed = map[string][]string{
 	"runner/identity":    {"secrets"},
 	"internal/diag":      {},
 	"internal/inputfile": {},
-	"runner":             {"graph", "template", "secrets", "internal/diag", "internal/inputfile", "runner/args", "runner/engine", "runner/identity", "runner/report"},
+	"runner/output":      {"secrets"},
+	"runner":             {"graph", "template", "secrets", "internal/diag", "internal/inputfile", "runner/args", "runner/engine", "runner/identity", "runner/output", "runner/report"},
 }
 
 // mobyOnly are the only packages that may import the moby client, besides
