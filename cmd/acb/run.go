@@ -96,7 +96,7 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	return cmd
 }
 
-func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf *runFlags, contextArg string) error {
+func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf *runFlags, contextArg string) (err error) {
 	if err := rf.check(); err != nil {
 		return asInput(err)
 	}
@@ -108,7 +108,12 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	if err != nil {
 		return asInput(err)
 	}
-	src, err := runner.PrepareContext(ctx, contextArg)
+	// --timeout covers the whole run, from here: context download, load,
+	// secrets, logins and the engine connection, then the steps.
+	runCtx, cancelRun := withRunTimeout(ctx, rf.timeout)
+	defer cancelRun()
+	defer func() { err = setupTimedOut(ctx, runCtx, rf.timeout, err) }()
+	src, err := runner.PrepareContext(runCtx, contextArg)
 	if err != nil {
 		return err
 	}
@@ -143,11 +148,11 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		chain.Remote = keyVault
 	}
 	opts.Resolver = runner.SecretsResolver(maskingResolver{chain, masker})
-	name, body, err := readRunTask(ctx, src, lf)
+	name, body, err := readRunTask(runCtx, src, lf)
 	if err != nil {
 		return asInput(err)
 	}
-	loaded, err := runner.LoadBytes(ctx, name, body, opts)
+	loaded, err := runner.LoadBytes(runCtx, name, body, opts)
 	if err != nil {
 		return err
 	}
@@ -169,7 +174,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		if !rf.offline {
 			ropts.Secrets = keyVault
 		}
-		logins, err = auth.Resolve(ctx, creds, ropts)
+		logins, err = auth.Resolve(runCtx, creds, ropts)
 		if err != nil {
 			return asInfra(err)
 		}
@@ -208,13 +213,18 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	}
 	var eng engine.Engine
 	if !rf.dryRun {
-		dockerEngine, err := docker.New(ctx)
+		dockerEngine, err := docker.New(runCtx)
 		if err != nil {
 			return asInfra(err)
 		}
 		defer dockerEngine.Close()
 		eng = dockerEngine
 		runOpts.StepIdentity = stepIdentityFor(ctx, stepIdentity, dockerEngine.Host(), out)
+	}
+	if rf.timeout > 0 {
+		// What is left of --timeout; the runner times the steps out itself
+		// (and still cleans up after), so it gets ctx, not runCtx.
+		runOpts.Timeout = max(time.Until(runDeadline(runCtx)), time.Millisecond)
 	}
 	res, runErr := runner.Run(ctx, loaded.Task, eng, runOpts)
 	if !rf.dryRun {
