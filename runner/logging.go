@@ -11,6 +11,7 @@ import (
 // Event names carried by JSON log lines (field "event"); see package output.
 const (
 	evSetup   = output.EventSetup
+	evEngine  = output.EventEngine
 	evStep    = output.EventStep
 	evLaunch  = output.EventLaunch
 	evSuccess = output.EventSuccess

@@ -85,6 +85,16 @@ type Options struct {
 	// DryRun prints the plan and touches no engine; the engine may be nil.
 	DryRun bool
 
+	// EngineLines are logged before anything else: which engine the run
+	// uses (context, address, version), so a run on the wrong engine is
+	// seen at once. Empty logs none.
+	EngineLines []string
+	// EngineSocket is the path, on the engine's host, of the engine's unix
+	// socket, bind-mounted at /var/run/docker.sock in cmd step containers
+	// so a step's docker talks to the run's engine. Empty means
+	// /var/run/docker.sock.
+	EngineSocket string
+
 	// Auths are the run's registry logins, keyed by registry host. They are
 	// written to the run's own Docker config (never the user's) and used for
 	// pushes and pulls.

@@ -87,6 +87,9 @@ func Run(ctx context.Context, task *graph.Task, eng engine.Engine, opts Options)
 	if eng == nil {
 		return res, inputErr("no engine")
 	}
+	for _, line := range opts.EngineLines {
+		r.c.logf("", evEngine, "%s", line)
+	}
 	runCtx := ctx
 	if opts.Timeout > 0 {
 		var cancel context.CancelFunc

@@ -14,7 +14,8 @@ import (
 	"github.com/acb-dev/acb/runner/engine"
 )
 
-// DockerSocket is the engine socket bind-mounted into every step container.
+// DockerSocket is where the run's engine socket is bind-mounted in every
+// step container, and the socket mounted when Options.EngineSocket is empty.
 const DockerSocket = "/var/run/docker.sock"
 
 // permanentError is an attempt error that retries cannot fix.
@@ -251,7 +252,7 @@ func (r *run) stepLabels(s *graph.Step) map[string]string {
 func (r *run) stepMounts(s *graph.Step) []engine.Mount {
 	m := []engine.Mount{
 		r.workspaceMount(),
-		{Type: "bind", Source: DockerSocket, Target: DockerSocket},
+		{Type: "bind", Source: r.engineSocket(), Target: DockerSocket},
 		{Type: "volume", Source: r.home, Target: HomeDir},
 	}
 	for _, vm := range s.VolumeMounts {
@@ -262,6 +263,14 @@ func (r *run) stepMounts(s *graph.Step) []engine.Mount {
 		m = append(m, engine.Mount{Type: "volume", Source: src, Target: vm.MountPath})
 	}
 	return m
+}
+
+// engineSocket is the run's engine socket on the engine's host.
+func (r *run) engineSocket() string {
+	if r.opts.EngineSocket != "" {
+		return r.opts.EngineSocket
+	}
+	return DockerSocket
 }
 
 // parseVolumeFlag parses docker run -v src:dst[:ro|rw].
@@ -318,6 +327,11 @@ func addMount(mounts []engine.Mount, m engine.Mount) ([]engine.Mount, error) {
 			continue
 		}
 		if have.Source == m.Source && have.Type == m.Type {
+			return mounts, nil
+		}
+		if path.Clean(m.Target) == DockerSocket && path.Clean(m.Source) == DockerSocket {
+			// The usual -v /var/run/docker.sock:/var/run/docker.sock asks
+			// for the engine's socket: the run's is already there.
 			return mounts, nil
 		}
 		return nil, fmt.Errorf("%s is already mounted at %s", have.Source, have.Target)

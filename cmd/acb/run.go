@@ -15,7 +15,6 @@ import (
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/internal/inputfile"
 	"github.com/acb-dev/acb/runner"
-	"github.com/acb-dev/acb/runner/docker"
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/runner/report"
@@ -41,6 +40,7 @@ type runFlags struct {
 	noStepIdentity   bool
 	selection        graph.Selection // --target, --only, --from, --skip
 	workspace        string          // host directory bound at /workspace
+	dockerContext    string          // --context
 }
 
 func newRunCommand(c *cli) *cobra.Command {
@@ -50,7 +50,8 @@ func newRunCommand(c *cli) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "run [CONTEXT]",
 		Short: "Run a task on the local Docker engine, as ACR Tasks would",
-		Long: `run executes a task file on the Docker engine (DOCKER_HOST or the local
+		Long: `run executes a task file on the Docker engine the docker CLI would use
+(--context, DOCKER_HOST, DOCKER_CONTEXT, the current context, the local
 socket): it copies CONTEXT into a run volume acb_vol_<uuid> mounted at
 /workspace, creates acb_default_network, runs each build, push and cmd step in
 a container named by its id as the when dependencies allow, and removes
@@ -93,6 +94,7 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	f.BoolVar(&rf.noStepIdentity, "no-step-identity", false, "do not serve --identity to steps (no IDENTITY_ENDPOINT in step containers)")
 	sf.register(f)
 	f.StringVar(&rf.workspace, "workspace", "", "bind this host directory (created if missing, never deleted) at /workspace instead of a fresh run volume, so a later run --from STEP finds what earlier steps wrote")
+	addContextFlag(f, &rf.dockerContext)
 	return cmd
 }
 
@@ -213,12 +215,14 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	}
 	var eng engine.Engine
 	if !rf.dryRun {
-		dockerEngine, err := docker.New(runCtx)
+		dockerEngine, lines, err := openEngine(runCtx, rf.dockerContext)
 		if err != nil {
-			return asInfra(err)
+			return err
 		}
 		defer dockerEngine.Close()
 		eng = dockerEngine
+		runOpts.EngineLines = lines
+		runOpts.EngineSocket = dockerEngine.Endpoint().SocketPath()
 		runOpts.StepIdentity = stepIdentityFor(ctx, stepIdentity, dockerEngine.Host(), out)
 	}
 	if rf.timeout > 0 {

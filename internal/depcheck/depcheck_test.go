@@ -12,19 +12,20 @@ const module = "github.com/acb-dev/acb"
 // (non-test code). Packages not listed may import any acb package except
 // cmd/acb.
 var allowed = map[string][]string{
-	"graph":              {"internal/diag"},
-	"template":           {"internal/diag", "internal/inputfile"},
-	"auth":               {},
-	"secrets":            {"internal/inputfile"},
-	"runner/engine":      {},
-	"runner/args":        {},
-	"runner/report":      {},
-	"runner/docker":      {"runner/engine"},
-	"runner/identity":    {"secrets"},
-	"internal/diag":      {},
-	"internal/inputfile": {},
-	"runner/output":      {"secrets"},
-	"runner":             {"graph", "template", "secrets", "internal/diag", "internal/inputfile", "runner/args", "runner/engine", "runner/identity", "runner/output", "runner/report"},
+	"graph":                  {"internal/diag"},
+	"template":               {"internal/diag", "internal/inputfile"},
+	"auth":                   {},
+	"secrets":                {"internal/inputfile"},
+	"runner/engine":          {},
+	"runner/args":            {},
+	"runner/report":          {},
+	"runner/docker":          {"runner/engine", "runner/docker/endpoint"},
+	"runner/docker/endpoint": {},
+	"runner/identity":        {"secrets"},
+	"internal/diag":          {},
+	"internal/inputfile":     {},
+	"runner/output":          {"secrets"},
+	"runner":                 {"graph", "template", "secrets", "internal/diag", "internal/inputfile", "runner/args", "runner/engine", "runner/identity", "runner/output", "runner/report"},
 }
 
 // mobyOnly are the only packages that may import the moby client, besides

@@ -9,8 +9,11 @@ import (
 	"sync"
 	"time"
 
+	dcontext "github.com/docker/cli/cli/context"
+	cdocker "github.com/docker/cli/cli/context/docker"
 	"github.com/moby/moby/client"
 
+	"github.com/acb-dev/acb/runner/docker/endpoint"
 	"github.com/acb-dev/acb/runner/engine"
 )
 
@@ -26,6 +29,7 @@ const cleanupTimeout = 30 * time.Second
 // concurrent use. Create it with [New] and release it with [Engine.Close].
 type Engine struct {
 	cli *client.Client
+	ep  endpoint.Endpoint
 
 	// StopGrace is how long a container whose RunContainer context was
 	// cancelled gets between the stop signal and SIGKILL. It is rounded up to
@@ -38,21 +42,41 @@ type Engine struct {
 
 var _ engine.Engine = (*Engine)(nil)
 
-// New connects to the Docker engine described by the environment (DOCKER_HOST,
-// DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, DOCKER_API_VERSION), negotiates the API
-// version and pings it. It fails with "cannot reach the Docker engine at X"
-// when no engine answers.
+// New connects to the Docker engine the docker CLI would use without
+// flags (DOCKER_HOST, DOCKER_CONTEXT, the current context of the CLI's
+// config.json, the platform default; see package endpoint), negotiates the
+// API version and pings it. It fails with "cannot reach the Docker engine
+// at X" when no engine answers.
 func New(ctx context.Context) (*Engine, error) {
-	cli, err := client.New(client.FromEnv)
+	ep, err := endpoint.Resolve(endpoint.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("docker client: %w", err)
+		return nil, err
+	}
+	return Open(ctx, ep)
+}
+
+// Open connects to the engine at ep, negotiates the API version and pings
+// it. ssh:// endpoints go through the docker CLI's ssh connection helper
+// (`ssh ... docker system dial-stdio` on the remote host); tcp endpoints use
+// ep's TLS material, as the docker CLI does.
+func Open(ctx context.Context, ep endpoint.Endpoint) (*Engine, error) {
+	cep := cdocker.Endpoint{EndpointMeta: cdocker.EndpointMeta{Host: ep.Host, SkipTLSVerify: ep.SkipTLSVerify}}
+	if ep.CA != nil || ep.Cert != nil || ep.Key != nil {
+		cep.TLSData = &dcontext.TLSData{CA: ep.CA, Cert: ep.Cert, Key: ep.Key}
+	}
+	opts, err := cep.ClientOpts()
+	if err != nil {
+		return nil, fmt.Errorf("docker client for %s: %w", ep, err)
+	}
+	cli, err := client.New(opts...)
+	if err != nil {
+		return nil, fmt.Errorf("docker client for %s: %w", ep, err)
 	}
 	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
-		host := cli.DaemonHost()
 		_ = cli.Close()
-		return nil, fmt.Errorf("cannot reach the Docker engine at %s: %w", host, err)
+		return nil, fmt.Errorf("cannot reach the Docker engine at %s: %w", ep, err)
 	}
-	return &Engine{cli: cli, StopGrace: DefaultStopGrace}, nil
+	return &Engine{cli: cli, ep: ep, StopGrace: DefaultStopGrace}, nil
 }
 
 // Close releases the client's idle connections.
@@ -60,9 +84,15 @@ func (e *Engine) Close() error {
 	return e.cli.Close()
 }
 
-// Host returns the engine address in use, e.g. "unix:///var/run/docker.sock".
+// Host returns the engine address in use, e.g. "unix:///var/run/docker.sock"
+// or "ssh://user@host".
 func (e *Engine) Host() string {
-	return e.cli.DaemonHost()
+	return e.ep.Host
+}
+
+// Endpoint returns the resolved endpoint the engine was opened with.
+func (e *Engine) Endpoint() endpoint.Endpoint {
+	return e.ep
 }
 
 // APIVersion returns the negotiated Engine API version, e.g. "1.41".

@@ -33,3 +33,17 @@ func TestNewNegotiates(t *testing.T) {
 		t.Error("empty Host")
 	}
 }
+
+func TestServerInfo(t *testing.T) {
+	e := testenv.Engine(t)
+	info, err := e.ServerInfo(testenv.Context(t, 30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Version == "" || info.APIVersion != e.APIVersion() || info.OS != "linux" || info.Podman {
+		t.Errorf("ServerInfo of the test engine (a Docker engine): %+v", info)
+	}
+	if s := info.String(); !strings.HasPrefix(s, "Docker Engine ") || !strings.Contains(s, info.Version) {
+		t.Errorf("String() = %q", s)
+	}
+}

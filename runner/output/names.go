@@ -8,6 +8,7 @@ import (
 // Event names of the JSON field "event".
 const (
 	EventSetup   = "setup"   // run volume, networks, Docker configuration
+	EventEngine  = "engine"  // which engine the run uses (first lines)
 	EventStep    = "step"    // a step's progress lines
 	EventLaunch  = "launch"  // a step container starts
 	EventSuccess = "success" // a step succeeded

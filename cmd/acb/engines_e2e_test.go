@@ -1,0 +1,275 @@
+package main
+
+// End-to-end tests of engine selection (issue 15): a second dockerd started
+// by the tests, reached through a docker context, DOCKER_CONTEXT, the
+// current context of config.json, DOCKER_HOST, TLS over tcp and ssh. Each
+// test checks which engine did the work with an image only the second
+// engine has, and that a step's /var/run/docker.sock is the run's engine.
+// They change the process environment (t.Setenv), so none runs in parallel.
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdocker "github.com/docker/cli/cli/context/docker"
+	"github.com/docker/cli/cli/context/store"
+
+	"github.com/acb-dev/acb/internal/testenv"
+	"github.com/acb-dev/acb/runner/docker/endpoint"
+	"github.com/acb-dev/acb/runner/engine"
+)
+
+// secondEngine is the package's second dockerd, started on first use and
+// stopped by TestMain.
+var secondEngine struct {
+	once   sync.Once
+	d      *testenv.Dockerd
+	client string // tag of the test Docker client image, only on d
+	err    error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if err := secondEngine.d.Stop(); err != nil {
+		fmt.Fprintln(os.Stderr, "stopping the second dockerd:", err)
+	}
+	os.Exit(code)
+}
+
+// second returns the second dockerd (with TLS on a tcp port) and the tag of
+// an image only it has: the test Docker client, which prints the
+// DockerRootDir and image tags of the engine behind /var/run/docker.sock.
+func second(t *testing.T) (*testenv.Dockerd, string) {
+	t.Helper()
+	secondEngine.once.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+		defer cancel()
+		d, err := testenv.StartDockerd(ctx, testenv.DockerdOptions{TLS: true})
+		secondEngine.d, secondEngine.err = d, err
+		if err != nil {
+			return
+		}
+		e, err := d.Engine(ctx)
+		if err != nil {
+			secondEngine.err = err
+			return
+		}
+		defer e.Close()
+		secondEngine.client = fmt.Sprintf("acbtest/engine-client-%d:1", os.Getpid())
+		secondEngine.err = testenv.BuildDockerClientImage(ctx, e, secondEngine.client, "second")
+	})
+	if errors.Is(secondEngine.err, testenv.ErrNoSecondDockerd) {
+		t.Skipf("%v", secondEngine.err)
+	}
+	if secondEngine.err != nil {
+		t.Fatalf("second dockerd: %v", secondEngine.err)
+	}
+	return secondEngine.d, secondEngine.client
+}
+
+// engineTask writes a task that builds an image FROM the client image
+// (which only the second engine has) and runs it as a cmd step: the step
+// prints what the engine behind its socket holds.
+func engineTask(t *testing.T, client string) (dir, built string) {
+	t.Helper()
+	dir = t.TempDir()
+	built = fmt.Sprintf("acbtest/built-on-second-%d:{{.Run.ID}}", os.Getpid())
+	files := map[string]string{
+		"Dockerfile": "FROM " + client + "\n",
+		"acb.yaml": "version: v1.1.0\nsteps:\n" +
+			"  - id: build\n    build: -t " + built + " .\n" +
+			"  - id: probe\n    cmd: " + built + "\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir, strings.ReplaceAll(built, "{{.Run.ID}}", "")
+}
+
+// isolateEngineEnv clears every variable that chooses an engine and points
+// DOCKER_CONFIG at an empty directory, which it returns.
+func isolateEngineEnv(t *testing.T) string {
+	t.Helper()
+	cfg := t.TempDir()
+	for _, k := range []string{"DOCKER_HOST", "DOCKER_CONTEXT", "DOCKER_TLS", "DOCKER_TLS_VERIFY", "DOCKER_CERT_PATH", "DOCKER_API_VERSION"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("DOCKER_CONFIG", cfg)
+	return cfg
+}
+
+// storeContext writes a docker context with the docker CLI's own store.
+func storeContext(t *testing.T, cfg, name, host string, tls map[string][]byte) {
+	t.Helper()
+	s := endpoint.NewStore(cfg)
+	if err := s.CreateOrUpdate(store.Metadata{Name: name,
+		Endpoints: map[string]any{cdocker.DockerEndpoint: cdocker.EndpointMeta{Host: host}}}); err != nil {
+		t.Fatal(err)
+	}
+	if tls != nil {
+		if err := s.ResetEndpointTLSMaterial(name, cdocker.DockerEndpoint, &store.EndpointTLSData{Files: tls}); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// assertRanOnSecond checks a run's result: it succeeded, its log names the
+// engine as want, and (when stepSeesRun) the cmd step's socket reached the
+// second engine: its DockerRootDir and the image the run built.
+func assertRanOnSecond(t *testing.T, r e2eResult, d *testenv.Dockerd, built, wantLog string, stepSeesRun bool) {
+	t.Helper()
+	if r.code != 0 {
+		t.Fatalf("exit %d, want 0 (the client image exists only on the second engine)", r.code)
+	}
+	lines := logLines(r.log)
+	if len(lines) < 2 || !strings.Contains(lines[0], "Using Docker engine: "+wantLog) ||
+		!strings.Contains(lines[1], "Docker engine version: Docker Engine ") {
+		t.Errorf("the first log lines do not name the engine %q:\n%s", wantLog, strings.Join(lines[:min(3, len(lines))], "\n"))
+	}
+	if !stepSeesRun {
+		return
+	}
+	if !strings.Contains(r.out, "root="+d.DataRoot+"\n") {
+		t.Errorf("the step's /var/run/docker.sock is not the run's engine: want root=%s in\n%s", d.DataRoot, r.out)
+	}
+	if !strings.Contains(r.out, "image="+built) {
+		t.Errorf("the step's docker does not see the image the run built (%s...):\n%s", built, r.out)
+	}
+}
+
+func TestE2EEngineByContext(t *testing.T) {
+	d, client := second(t)
+	main := testenv.Engine(t)
+	if _, err := main.InspectImage(testenv.Context(t, 30*time.Second), client); !errors.Is(err, engine.ErrNotFound) {
+		t.Fatalf("the main engine has %s (%v): the test could not tell the engines apart", client, err)
+	}
+	dir, built := engineTask(t, client)
+	cases := []struct {
+		name    string
+		set     func(t *testing.T, cfg string) []string // extra acb args
+		wantLog string
+	}{
+		{"--context", func(t *testing.T, cfg string) []string {
+			t.Setenv("DOCKER_CONTEXT", "does-not-exist") // the flag wins
+			return []string{"--context", "second"}
+		}, `context "second" (` + d.Host + `), from --context`},
+		{"DOCKER_CONTEXT", func(t *testing.T, cfg string) []string {
+			t.Setenv("DOCKER_CONTEXT", "second")
+			return nil
+		}, `context "second" (` + d.Host + `), from DOCKER_CONTEXT`},
+		{"currentContext", func(t *testing.T, cfg string) []string {
+			if err := os.WriteFile(filepath.Join(cfg, "config.json"), []byte(`{"currentContext": "second"}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			return nil
+		}, `context "second" (` + d.Host + `), the current context`},
+		{"DOCKER_HOST", func(t *testing.T, cfg string) []string {
+			t.Setenv("DOCKER_CONTEXT", "does-not-exist") // DOCKER_HOST wins, as in the docker CLI
+			t.Setenv("DOCKER_HOST", d.Host)
+			return nil
+		}, d.Host + ", from DOCKER_HOST"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := isolateEngineEnv(t)
+			storeContext(t, cfg, "second", d.Host, nil)
+			args := append([]string{"run", "-f", "acb.yaml", dir}, c.set(t, cfg)...)
+			r := acbRun(t, args...)
+			assertRanOnSecond(t, r, d, built, c.wantLog, true)
+		})
+	}
+}
+
+func TestE2EUnknownContext(t *testing.T) {
+	cfg := isolateEngineEnv(t)
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "acb.yaml"), []byte("version: v1.1.0\nsteps:\n  - cmd: acbtest/busybox:1 true\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		args []string
+		env  string
+	}{
+		{"flag", []string{"--context", "nonexistent"}, ""},
+		{"DOCKER_CONTEXT", nil, "nonexistent"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Setenv("DOCKER_CONTEXT", c.env)
+			r := acbRun(t, append([]string{"run", "-f", "acb.yaml", dir}, c.args...)...)
+			if r.code != exitInput || !strings.Contains(r.log, `docker context "nonexistent"`) || !strings.Contains(r.log, filepath.Join(cfg, "contexts")) {
+				t.Errorf("exit %d, want %d and an error naming the context:\n%s", r.code, exitInput, r.log)
+			}
+		})
+	}
+}
+
+func TestE2EEngineTLS(t *testing.T) {
+	d, client := second(t)
+	dir := t.TempDir()
+	task := "version: v1.1.0\nsteps:\n  - cmd: " + client + "\n"
+	if err := os.WriteFile(filepath.Join(dir, "acb.yaml"), []byte(task), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := func(path string) []byte {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	t.Run("DOCKER_TLS_VERIFY", func(t *testing.T) {
+		isolateEngineEnv(t)
+		t.Setenv("DOCKER_HOST", d.TCPHost)
+		t.Setenv("DOCKER_TLS_VERIFY", "1")
+		t.Setenv("DOCKER_CERT_PATH", d.TLS.Dir)
+		r := acbRun(t, "run", "-f", "acb.yaml", dir)
+		assertRanOnSecond(t, r, d, "", d.TCPHost+", from DOCKER_HOST", false)
+		if !strings.Contains(r.log, "Steps get /var/run/docker.sock of the engine's host") {
+			t.Errorf("a tcp engine's steps: no line saying which socket they get:\n%s", r.log)
+		}
+	})
+	t.Run("context TLS material", func(t *testing.T) {
+		cfg := isolateEngineEnv(t)
+		storeContext(t, cfg, "second-tls", d.TCPHost, map[string][]byte{
+			"ca.pem": read(d.TLS.CA), "cert.pem": read(d.TLS.Cert), "key.pem": read(d.TLS.Key)})
+		r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "second-tls")
+		assertRanOnSecond(t, r, d, "", `context "second-tls" (`+d.TCPHost+`), from --context`, false)
+	})
+	t.Run("no client certificate", func(t *testing.T) {
+		isolateEngineEnv(t)
+		t.Setenv("DOCKER_HOST", d.TCPHost)
+		r := acbRun(t, "run", "-f", "acb.yaml", dir)
+		if r.code != exitInfra || !strings.Contains(r.log, "cannot reach the Docker engine at "+d.TCPHost) {
+			t.Errorf("plain HTTP to a TLS engine: exit %d, want %d and a clear error:\n%s", r.code, exitInfra, r.log)
+		}
+	})
+}
+
+func TestE2EEngineSSH(t *testing.T) {
+	d, client := second(t)
+	sshd, err := testenv.StartSSHD(testenv.Context(t, time.Minute))
+	t.Cleanup(func() { _ = sshd.Stop() })
+	if errors.Is(err, testenv.ErrNoSSHD) {
+		t.Skipf("%v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := isolateEngineEnv(t)
+	t.Setenv("PATH", sshd.BinDir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	host := sshd.Host(d.Socket) // the remote docker dials the second engine's socket
+	storeContext(t, cfg, "over-ssh", host, nil)
+	dir, built := engineTask(t, client)
+	r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "over-ssh")
+	assertRanOnSecond(t, r, d, built, `context "over-ssh" (`+host+`), from --context`, true)
+}
