@@ -74,15 +74,73 @@ func (e *Engine) CopyFromVolume(ctx context.Context, volume, p string) (io.ReadC
 		return nil, err
 	}
 	src := path.Join(helperMountPoint, strings.TrimPrefix(path.Clean("/"+p), "/"))
-	if src == helperMountPoint {
-		src += "/." // the root's contents, as entries "./..."
-	}
 	res, err := e.cli.CopyFromContainer(ctx, id, client.CopyFromContainerOptions{SourcePath: src})
 	if err != nil {
 		_ = e.removeHelper(ctx, id)
 		return nil, fmt.Errorf("copy %s from volume %s: %w", p, volume, mapErr(err))
 	}
-	return &helperReader{ReadCloser: res.Content, cleanup: func() error { return e.removeHelper(ctx, id) }}, nil
+	content := res.Content
+	if src == helperMountPoint {
+		// The root's contents as entries "./...". Asking for "v/." gives
+		// that on Docker but bare names without a root entry on Podman, so
+		// the root is archived as the directory ("v/...", both engines) and
+		// renamed.
+		content = renameTarRoot(content, path.Base(helperMountPoint)+"/", "./")
+	}
+	return &helperReader{ReadCloser: content, cleanup: func() error { return e.removeHelper(ctx, id) }}, nil
+}
+
+// renameTarRoot streams tar src with the prefix from of entry names (and
+// hard link targets) replaced by to.
+func renameTarRoot(src io.ReadCloser, from, to string) io.ReadCloser {
+	pr, pw := io.Pipe()
+	go func() {
+		tr, tw := tar.NewReader(src), tar.NewWriter(pw)
+		rename := func(name string) string {
+			if name+"/" == from {
+				return to
+			}
+			if rest, ok := strings.CutPrefix(name, from); ok {
+				return to + rest
+			}
+			return name
+		}
+		for {
+			hdr, err := tr.Next()
+			if err == io.EOF {
+				pw.CloseWithError(tw.Close())
+				return
+			}
+			if err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			hdr.Name = rename(hdr.Name)
+			if hdr.Typeflag == tar.TypeLink {
+				hdr.Linkname = rename(hdr.Linkname)
+			}
+			if err := tw.WriteHeader(hdr); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+			if _, err := io.Copy(tw, tr); err != nil {
+				pw.CloseWithError(err)
+				return
+			}
+		}
+	}()
+	return &pipeCloser{PipeReader: pr, src: src}
+}
+
+// pipeCloser closes the pipe and the stream feeding it.
+type pipeCloser struct {
+	*io.PipeReader
+	src io.Closer
+}
+
+func (p *pipeCloser) Close() error {
+	_ = p.PipeReader.Close()
+	return p.src.Close()
 }
 
 // helperReader removes its helper container when closed.
