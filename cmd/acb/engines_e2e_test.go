@@ -11,6 +11,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,6 +23,7 @@ import (
 	cdocker "github.com/docker/cli/cli/context/docker"
 	"github.com/docker/cli/cli/context/store"
 
+	"github.com/acb-dev/acb/internal/azurefake"
 	"github.com/acb-dev/acb/internal/testenv"
 	"github.com/acb-dev/acb/runner/docker/endpoint"
 	"github.com/acb-dev/acb/runner/engine"
@@ -270,6 +273,90 @@ func TestE2EEngineSSH(t *testing.T) {
 	host := sshd.Host(d.Socket) // the remote docker dials the second engine's socket
 	storeContext(t, cfg, "over-ssh", host, nil)
 	dir, built := engineTask(t, client)
-	r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "over-ssh")
+	mi := azurefake.NewManagedIdentity(t)
+	mi.SetEnv(t)
+	r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "over-ssh", "--identity", "[system]")
 	assertRanOnSecond(t, r, d, built, `context "over-ssh" (`+host+`), from --context`, true)
+	if n := strings.Count(r.log, "Step identity unavailable: the Docker engine at "+host+" is not on this machine"); n != 1 {
+		t.Errorf("an ssh engine: %d step identity notes, want 1:\n%s", n, r.log)
+	}
+	// acb registry serve says once why an ssh engine cannot reach it.
+	ctx, cancel := context.WithCancel(context.Background())
+	var regLog lockedBuffer
+	done := make(chan int, 1)
+	go func() {
+		done <- run(ctx, []string{"registry", "serve", "--addr", testenv.FreeAddr(t), "--context", "over-ssh"}, strings.NewReader(""), io.Discard, &regLog)
+	}()
+	ok := waitFor(t, 10*time.Second, regLog.String, "Registry unavailable to the engine")
+	cancel()
+	<-done
+	if !ok || strings.Count(regLog.String(), "Registry unavailable") != 1 {
+		t.Errorf("acb registry serve with an ssh engine: %q, want one line saying why", regLog.String())
+	}
+}
+
+// TestE2ELocalServicesOnSecondEngine: the step identity endpoint and acb
+// registry serve work for a local engine reached through a context (a
+// non-default socket): a step on the second engine gets a token, and the
+// run pushes its build to the served registry.
+func TestE2ELocalServicesOnSecondEngine(t *testing.T) {
+	d, client := second(t)
+	ctx := testenv.Context(t, 2*time.Minute)
+	e2, err := d.Engine(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e2.Close()
+	if _, err := testenv.EnsureBusybox(ctx, e2); err != nil {
+		t.Fatal(err)
+	}
+	mi := azurefake.NewManagedIdentity(t)
+	mi.SetEnv(t)
+	cfg := isolateEngineEnv(t)
+	storeContext(t, cfg, "second", d.Host, nil)
+
+	addr := testenv.FreeAddr(t)
+	var regLog lockedBuffer
+	regCtx, stopReg := context.WithCancel(context.Background())
+	regDone := make(chan int, 1)
+	go func() { regDone <- run(regCtx, []string{"registry", "serve", "--addr", addr, "--context", "second"}, strings.NewReader(""), io.Discard, &regLog) }()
+	t.Cleanup(func() { stopReg(); <-regDone })
+	if !waitFor(t, 10*time.Second, func() string { return probeTCP(addr) }, "open") {
+		t.Fatalf("acb registry serve did not listen on %s: %s", addr, regLog.String())
+	}
+
+	dir := t.TempDir()
+	files := map[string]string{
+		"Dockerfile": "FROM " + client + "\n",
+		"acb.yaml": "version: v1.1.0\nsteps:\n" +
+			"  - id: token\n    cmd: |-\n      " + testenv.BusyboxTag + ` sh -c 'wget -q -O - --header "X-IDENTITY-HEADER: $IDENTITY_HEADER" "$IDENTITY_ENDPOINT?api-version=2019-08-01&resource=https://management.azure.com/"'` + "\n" +
+			"  - id: build\n    build: -t " + addr + "/engines/probe:{{.Run.ID}} .\n" +
+			"  - id: push\n    push: [" + addr + "/engines/probe:{{.Run.ID}}]\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "second", "--identity", "[system]", "--pull", "never")
+	assertRanOnSecond(t, r, d, "", `context "second" (`+d.Host+`), from --context`, false)
+	if strings.Contains(r.log, "unavailable") || strings.Contains(regLog.String(), "unavailable") {
+		t.Errorf("a local engine through a context was called unavailable:\n%s\n%s", r.log, regLog.String())
+	}
+	if !strings.Contains(r.out, `"token_type":"Bearer"`) {
+		t.Errorf("the step on the second engine got no token from the identity endpoint:\n%s", r.out)
+	}
+	if !strings.Contains(r.log, "Successfully pushed image: "+addr+"/engines/probe:") {
+		t.Errorf("no push to the served registry:\n%s", r.log)
+	}
+}
+
+// probeTCP says "open" when addr accepts a connection.
+func probeTCP(addr string) string {
+	c, err := net.DialTimeout("tcp", addr, time.Second)
+	if err != nil {
+		return err.Error()
+	}
+	c.Close()
+	return "open"
 }

@@ -27,7 +27,7 @@ func newRegistryCommand(c *cli) *cobra.Command {
 }
 
 func newRegistryServeCommand(c *cli) *cobra.Command {
-	var addr, dir string
+	var addr, dir, dockerContext string
 	var verbose bool
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -40,13 +40,33 @@ manifests and tags always live in memory and are lost when it stops.`,
   acb registry serve --addr 127.0.0.1:5001 --dir /tmp/blobs`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := noteRemoteEngine(cmd.Context(), dockerContext, addr, c.out); err != nil {
+				return err
+			}
 			return serveRegistry(cmd.Context(), c.out, addr, dir, verbose)
 		},
 	}
 	cmd.Flags().StringVar(&addr, "addr", "127.0.0.1:5000", "address to listen on")
 	cmd.Flags().StringVar(&dir, "dir", "", "directory for blobs (default: memory)")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "log every request")
+	addContextFlag(cmd.Flags(), &dockerContext)
 	return cmd
+}
+
+// noteRemoteEngine says once, on log, when the engine runs would use is on
+// another machine: its pushes to this registry's loopback address would go
+// to that machine's loopback, not here. The registry serves anyway. An
+// unknown context is invalid input, as for acb run.
+func noteRemoteEngine(ctx context.Context, dockerContext, addr string, out *output.Sink) error {
+	ep, err := resolveEngine(dockerContext)
+	if err != nil {
+		return err
+	}
+	if !engineIsLocal(ctx, ep.Host) {
+		out.Event(output.Warn, output.EventWarning).Bare().Msgf("Registry unavailable to the engine: the Docker engine (%s) is not on this machine, "+
+			"so its pushes to %s reach its own host; run acb registry serve there", ep, addr)
+	}
+	return nil
 }
 
 func serveRegistry(ctx context.Context, out *output.Sink, addr, dir string, verbose bool) error {

@@ -179,8 +179,10 @@ func checkSampleLog(t *testing.T, log, id string, c e2eSample, subst *strings.Re
 		"Successfully set up Docker configuration",
 		"Executing step ID: ")
 	assertLogOrder(t, log, setup...)
-	if lines := logLines(log); len(lines) == 0 || !strings.HasPrefix(lines[0], setup[0]) {
-		t.Errorf("the log does not start with %q", setup[0])
+	// acb's two engine lines come first, then ACR's.
+	if lines := logLines(log); len(lines) < 3 || !strings.HasPrefix(lines[0], "Using Docker engine: ") ||
+		!strings.HasPrefix(lines[1], "Docker engine version: ") || !strings.HasPrefix(lines[2], setup[0]) {
+		t.Errorf("the log does not start with the engine lines and %q", setup[0])
 	}
 	var summary []string
 	for _, s := range c.steps {
