@@ -319,7 +319,9 @@ func TestE2ELocalServicesOnSecondEngine(t *testing.T) {
 	var regLog lockedBuffer
 	regCtx, stopReg := context.WithCancel(context.Background())
 	regDone := make(chan int, 1)
-	go func() { regDone <- run(regCtx, []string{"registry", "serve", "--addr", addr, "--context", "second"}, strings.NewReader(""), io.Discard, &regLog) }()
+	go func() {
+		regDone <- run(regCtx, []string{"registry", "serve", "--addr", addr, "--context", "second"}, strings.NewReader(""), io.Discard, &regLog)
+	}()
 	t.Cleanup(func() { stopReg(); <-regDone })
 	if !waitFor(t, 10*time.Second, func() string { return probeTCP(addr) }, "open") {
 		t.Fatalf("acb registry serve did not listen on %s: %s", addr, regLog.String())
