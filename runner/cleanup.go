@@ -20,6 +20,7 @@ const cleanupTimeout = 2 * time.Minute
 func (r *run) cleanup(ctx context.Context, runErr error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
+	r.awaitRemovals()
 	r.mu.Lock()
 	containers := append([]string(nil), r.madeContainers...)
 	networks := append([]string(nil), r.madeNetworks...)

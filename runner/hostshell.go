@@ -58,6 +58,7 @@ func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) 
 	res.Start = time.Now()
 	res.Container = name
 	return r.retryLoop(ctx, s, name, out, func(ctx context.Context) error {
+		r.awaitRemoval(name) // the previous attempt's container
 		cmd := exec.CommandContext(ctx, "/bin/sh", "-c", line)
 		cmd.Env = append(append(os.Environ(), "DOCKER_CONFIG="+cfgDir), procEnv...) // last wins
 		cmd.Stdout, cmd.Stderr = out.stdout, out.stderr

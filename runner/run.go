@@ -49,6 +49,9 @@ type run struct {
 	kept           []string
 	warned         map[string]bool
 
+	prep preparedSet // step containers created ahead (prepare.go)
+	rm   removals    // step containers being removed (removal.go)
+
 	cfgMu      sync.Mutex // guards cfgWritten
 	cfgWritten []byte     // the Docker configuration last written to home
 

@@ -29,6 +29,7 @@ type outcome struct {
 func (r *run) schedule(ctx context.Context) error {
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	defer cancelCause(nil)
+	defer r.discardAllPrepared(ctx)
 
 	pending := make(map[string]int, len(r.steps))
 	dependents := make(map[string][]string, len(r.steps))
@@ -45,6 +46,7 @@ func (r *run) schedule(ctx context.Context) error {
 
 	done := make(chan outcome)
 	running := 0
+	launched := make(map[string]bool, len(r.steps))
 	var failure error
 	for {
 		for failure == nil && ctx.Err() == nil && len(ready) > 0 && (r.opts.Parallelism == 0 || running < r.opts.Parallelism) {
@@ -52,6 +54,8 @@ func (r *run) schedule(ctx context.Context) error {
 			ready = ready[1:]
 			running++
 			go func() { done <- outcome{s.ID, r.runStep(ctx, s)} }()
+			launched[s.ID] = true
+			r.prepareDependents(ctx, s.ID, launched, dependents)
 		}
 		if running == 0 {
 			break

@@ -63,10 +63,24 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 	res.Container = spec.Name
 	pulled := s.Pull
 	created := false // a kept container of a previous attempt
+	ahead := r.takePrepared(s.ID)
+	defer func() {
+		if ahead != nil {
+			r.discardPrepared(ctx, s.ID, ahead)
+		}
+	}()
 	return r.retryLoop(ctx, s, spec.Name, out, func(ctx context.Context) error {
 		if created {
 			r.removeContainer(ctx, s, spec.Name)
 			created = false
+		}
+		preparedID := ""
+		if ahead != nil && !detach {
+			preparedID = r.usePrepared(ctx, s, ahead, spec)
+			ahead = nil
+		}
+		if preparedID == "" {
+			r.awaitRemoval(spec.Name) // the previous attempt's container
 		}
 		if !pulled && r.opts.Pull == PullAlways {
 			if err := r.pull(ctx, spec.Image, out.stdout); err != nil {
@@ -79,7 +93,14 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 			if detach {
 				return r.startDetached(ctx, s, spec, res, out)
 			}
-			code, err = r.eng.RunContainer(ctx, spec, engine.Streams{Stdout: out.stdout, Stderr: out.stderr})
+			streams := engine.Streams{Stdout: out.stdout, Stderr: out.stderr}
+			if preparedID != "" {
+				id := preparedID
+				preparedID = "" // a second run (after a pull) creates anew
+				code, err = r.eng.(engine.ContainerPreparer).RunCreated(ctx, id, spec, streams)
+				return err
+			}
+			code, err = r.eng.RunContainer(ctx, spec, streams)
 			if errors.Is(err, engine.ErrConflict) {
 				return r.nameInUse(spec.Name)
 			}
@@ -118,8 +139,9 @@ func (r *run) nameInUse(name string) error {
 	return &permanentError{fmt.Errorf("container name %s is already in use (another run on this engine?); use --unique-names", name)}
 }
 
-// afterContainer removes a step container after an attempt, unless the
-// step keeps it (then it is recorded as kept).
+// afterContainer removes a step container after an attempt, in the
+// background (the next step need not wait for it), unless the step keeps
+// it (then it is recorded as kept).
 func (r *run) afterContainer(ctx context.Context, s *graph.Step, name string) {
 	if s.Keep {
 		r.mu.Lock()
@@ -129,7 +151,7 @@ func (r *run) afterContainer(ctx context.Context, s *graph.Step, name string) {
 		r.mu.Unlock()
 		return
 	}
-	r.removeContainer(ctx, s, name)
+	r.removeAsync(ctx, s, name)
 }
 
 // removeContainer removes a step container now, on a context that

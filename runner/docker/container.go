@@ -32,17 +32,43 @@ const outputDrainTimeout = 5 * time.Second
 // engine.ErrStopNow) on a context detached from ctx, and the returned error wraps
 // ctx.Err(). The container is not removed unless spec.AutoRemove is set.
 func (e *Engine) RunContainer(ctx context.Context, spec engine.ContainerSpec, out engine.Streams) (int, error) {
+	id, err := e.CreateContainer(ctx, spec)
+	if err != nil {
+		return -1, err // a container made despite a cancellation is removed by name
+	}
+	return e.RunCreated(ctx, id, spec, out)
+}
+
+// CreateContainer creates the container without starting it and returns
+// its id (engine.ContainerPreparer): RunCreated runs it later.
+//
+// The create is not abandoned when ctx is cancelled: an abandoned create
+// still completes on the engine, after the caller looked for what to
+// remove (seen under load as containers and, through them, volumes left
+// behind by an interrupted run). A create takes milliseconds; the caller
+// gets the id and a ctx error, and removes the container.
+func (e *Engine) CreateContainer(ctx context.Context, spec engine.ContainerSpec) (string, error) {
 	opts, err := createOptions(spec)
 	if err != nil {
-		return -1, err
+		return "", err
 	}
-	label := containerLabel(spec)
-	created, err := e.cli.ContainerCreate(ctx, opts)
+	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	defer cancel()
+	created, err := e.cli.ContainerCreate(cctx, opts)
 	if err != nil {
-		return -1, fmt.Errorf("create container %s: %w", label, mapErr(err))
+		return "", fmt.Errorf("create container %s: %w", containerLabel(spec), mapErr(err))
 	}
-	id := created.ID
+	if err := ctx.Err(); err != nil {
+		return created.ID, fmt.Errorf("create container %s: %w", containerLabel(spec), err)
+	}
+	return created.ID, nil
+}
 
+// RunCreated is RunContainer for a container CreateContainer made from
+// spec: attach, wait, start, and the exit code once the output is written.
+func (e *Engine) RunCreated(ctx context.Context, id string, spec engine.ContainerSpec, out engine.Streams) (int, error) {
+	label := containerLabel(spec)
+	var err error
 	var (
 		streamDone chan error
 		attached   client.ContainerAttachResult
@@ -113,19 +139,14 @@ func (e *Engine) RunContainer(ctx context.Context, spec engine.ContainerSpec, ou
 // returns its id. If the start fails the created container's id is returned
 // with the error, so the caller can remove it.
 func (e *Engine) StartContainer(ctx context.Context, spec engine.ContainerSpec) (string, error) {
-	opts, err := createOptions(spec)
+	id, err := e.CreateContainer(ctx, spec)
 	if err != nil {
-		return "", err
+		return id, err
 	}
-	label := containerLabel(spec)
-	created, err := e.cli.ContainerCreate(ctx, opts)
-	if err != nil {
-		return "", fmt.Errorf("create container %s: %w", label, mapErr(err))
+	if _, err := e.cli.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
+		return id, e.interrupted(ctx, id, fmt.Errorf("start container %s: %w", containerLabel(spec), mapErr(err)))
 	}
-	if _, err := e.cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
-		return created.ID, e.interrupted(ctx, created.ID, fmt.Errorf("start container %s: %w", label, mapErr(err)))
-	}
-	return created.ID, nil
+	return id, nil
 }
 
 // RemoveContainer force-removes a container by name or id, with its

@@ -164,3 +164,15 @@ type ContainerLister interface {
 	// labelled key=value.
 	ListContainers(ctx context.Context, key, value string) ([]string, error)
 }
+
+// ContainerPreparer is implemented by engines that can create a container
+// ahead of running it. The executor creates the next step's container
+// while its dependency still runs, so only the start lies between the two.
+type ContainerPreparer interface {
+	// CreateContainer creates a container (not started) and returns its id.
+	CreateContainer(ctx context.Context, spec ContainerSpec) (id string, err error)
+	// RunCreated runs a container CreateContainer made from spec, as
+	// RunContainer does after its create (output, stop on cancellation, not
+	// removed).
+	RunCreated(ctx context.Context, id string, spec ContainerSpec, out Streams) (exitCode int, err error)
+}
