@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"time"
 
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
@@ -19,6 +20,8 @@ type APILoop struct {
 	labels map[string]string
 	seq    int
 	mu     sync.Mutex
+	// Phases, when set, collects the durations of each container's calls.
+	Phases *Phases
 }
 
 // NewAPILoop returns a loop whose objects carry labels.
@@ -104,6 +107,7 @@ func (a *APILoop) runOne(ctx context.Context, image string, cmd []string, l Layo
 	for i, v := range l.Volumes {
 		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: v, Target: fmt.Sprintf("/v%d", i)})
 	}
+	t0 := time.Now()
 	created, err := a.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
 		Name:       name,
 		Config:     &container.Config{Image: image, Cmd: cmd, Labels: a.labels},
@@ -112,9 +116,11 @@ func (a *APILoop) runOne(ctx context.Context, image string, cmd []string, l Layo
 	if err != nil {
 		return fmt.Errorf("create %s: %w", name, err)
 	}
+	t1 := time.Now()
 	if _, err := a.cli.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
 		return errors.Join(fmt.Errorf("start %s: %w", name, err), a.remove(ctx, created.ID))
 	}
+	t2 := time.Now()
 	w := a.cli.ContainerWait(ctx, created.ID, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
 	select {
 	case res := <-w.Result:
@@ -124,7 +130,10 @@ func (a *APILoop) runOne(ctx context.Context, image string, cmd []string, l Layo
 	case err := <-w.Error:
 		return errors.Join(fmt.Errorf("wait %s: %w", name, err), a.remove(ctx, created.ID))
 	}
-	return a.remove(ctx, created.ID)
+	t3 := time.Now()
+	err = a.remove(ctx, created.ID)
+	a.Phases.add(t1.Sub(t0), t2.Sub(t1), t3.Sub(t2), time.Since(t3))
+	return err
 }
 
 func (a *APILoop) remove(ctx context.Context, id string) error {

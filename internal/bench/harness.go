@@ -25,6 +25,7 @@ const LabelKey = "dev.acb.bench"
 type Config struct {
 	Root        string   // module root (where go.mod is)
 	ACB         string   // the acb binary
+	BaselineACB string   // another acb binary measured alongside (before/after); empty: none
 	Go          string   // the go command
 	Reps        int      // measured repetitions per workload
 	Warmup      bool     // run one unmeasured repetition first
@@ -66,6 +67,11 @@ func New(ctx context.Context, cfg Config) (*Harness, error) {
 		return nil, fmt.Errorf("acb binary: %w", err)
 	}
 	cfg.ACB = acb
+	if cfg.BaselineACB != "" {
+		if cfg.BaselineACB, err = filepath.Abs(cfg.BaselineACB); err != nil {
+			return nil, fmt.Errorf("baseline acb binary: %w", err)
+		}
+	}
 	if _, err := os.Stat(acb); err != nil {
 		return nil, fmt.Errorf("acb binary (run make build): %w", err)
 	}

@@ -9,6 +9,8 @@ const (
 	vAPI       = "Engine API loop"
 	vAPILayout = "Engine API loop, acb's layout (user network + 2 volumes)"
 	vACBEmpty  = "acb run, the same task with no step (fixed cost per run)"
+	vAPIAhead  = "Engine API loop, acb's layout, next container created ahead"
+	vBaseline  = "acb run, baseline binary (-baseline-acb)"
 )
 
 // row adds a timing row for variant, with its ratio against baseline when

@@ -61,3 +61,19 @@ func (h *Harness) acbRun(task, dir string) Cmd {
 func (h *Harness) acbLayout() Layout {
 	return Layout{Network: h.nextID("net"), Volumes: []string{h.nextID("vol"), h.nextID("home")}}
 }
+
+// baselineRun is acbRun with the baseline binary (-baseline-acb).
+func (h *Harness) baselineRun(task, dir string) Cmd {
+	c := h.acbRun(task, dir)
+	c.Path = h.cfg.BaselineACB
+	return c
+}
+
+// withBaseline appends a variant running the baseline binary on task when
+// one is configured.
+func (h *Harness) withBaseline(vs []Variant, task, dir string) []Variant {
+	if h.cfg.BaselineACB == "" {
+		return vs
+	}
+	return append(vs, Variant{Name: vBaseline, NeedsRun: true, Do: process(func() Cmd { return h.baselineRun(task, dir) })})
+}

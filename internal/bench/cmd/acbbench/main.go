@@ -30,6 +30,7 @@ func run() error {
 	var only, out string
 	flag.StringVar(&cfg.ACB, "acb", "bin/acb", "the acb binary")
 	flag.StringVar(&cfg.Go, "go", "go", "the go command (front-end benchmarks)")
+	flag.StringVar(&cfg.BaselineACB, "baseline-acb", "", "another acb binary to measure alongside in the steps, parallel and build workloads (before/after a change)")
 	flag.IntVar(&cfg.Reps, "reps", 5, "measured repetitions per workload")
 	flag.BoolVar(&cfg.Warmup, "warmup", true, "run one unmeasured repetition first")
 	flag.StringVar(&only, "only", "", "comma-separated workloads: startup,frontend,steps,parallel,build,push (default all)")
