@@ -123,8 +123,8 @@ func isYAML11Timestamp(s string) bool {
 	return false
 }
 
-// retagYAML11 re-tags every plain, untagged scalar under n as yaml.v2
-// would resolve it. Alias nodes are not followed: their anchors are
+// retagYAML11 re-tags every plain, untagged scalar value under n (not the
+// mapping keys) as yaml.v2 would resolve it. Alias nodes are not followed: their anchors are
 // visited where they are defined.
 func retagYAML11(n *yaml.Node) {
 	if n == nil {
@@ -139,9 +139,16 @@ func retagYAML11(n *yaml.Node) {
 			return
 		}
 		n.Tag, n.Value = resolveYAML11(n.Value)
-	case yaml.DocumentNode, yaml.SequenceNode, yaml.MappingNode:
+	case yaml.DocumentNode, yaml.SequenceNode:
 		for _, c := range n.Content {
 			retagYAML11(c)
+		}
+	case yaml.MappingNode:
+		// Only the values: ACR decodes the values file into a
+		// map[string]interface{}, so a key such as "on" stays the text
+		// written.
+		for i := 1; i < len(n.Content); i += 2 {
+			retagYAML11(n.Content[i])
 		}
 	}
 }
