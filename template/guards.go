@@ -67,14 +67,6 @@ func guardFuncs(fm template.FuncMap, limit int) {
 			}
 		}
 	}
-	if f, ok := fm["randBytes"].(func(int) (string, error)); ok {
-		fm["randBytes"] = func(count int) (string, error) {
-			if !within(count) {
-				return "", tooBig("randBytes", count)
-			}
-			return f(count)
-		}
-	}
 	fm["printf"] = func(format string, args ...any) (string, error) {
 		if n := largestWidth(format); n > limit {
 			return "", tooBig("printf width", n)
