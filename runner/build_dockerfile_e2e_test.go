@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/internal/testenv"
+	"github.com/acb-dev/acb/runner/source"
 )
 
 // TestIntegrationBuildDockerfileRelativeToWorkdir checks that build -f is
@@ -24,7 +25,7 @@ func TestIntegrationBuildDockerfileRelativeToWorkdir(t *testing.T) {
 		"app/app.txt":           "in app\n",
 		"docker/Dockerfile.alt": "FROM " + bb + "\nENV WHICH=alt\nCOPY app/app.txt /\n",
 	})
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

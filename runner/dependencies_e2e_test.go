@@ -27,6 +27,7 @@ import (
 	"github.com/acb-dev/acb/internal/testenv"
 	"github.com/acb-dev/acb/runner/args"
 	"github.com/acb-dev/acb/runner/report"
+	"github.com/acb-dev/acb/runner/source"
 )
 
 // loopbackDigests is a DigestResolver that only talks to loopback
@@ -156,7 +157,7 @@ func TestDependenciesE2EBuildPushDigests(t *testing.T) {
 		"Dockerfile": "FROM " + reg + "/base:1\nCOPY . /ctx\n",
 		"hello.txt":  "hello\n",
 	})
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -252,7 +253,7 @@ func TestDependenciesE2EMultiStage(t *testing.T) {
 			"FROM scratch AS empty\n" +
 			"FROM " + reg + "/base2:1\nCOPY --from=build /src /app\n",
 	})
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -332,7 +333,7 @@ func TestDependenciesE2EUnreadableDockerfile(t *testing.T) {
 	writeTree(t, dir, map[string]string{
 		"Dockerfile": "FROM " + testenv.BusyboxImage(t) + "\nRUN echo start <<EOF\n",
 	})
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -389,7 +390,7 @@ func TestDependenciesE2EIgnoredFailedBuild(t *testing.T) {
 	}
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"Dockerfile": "FROM " + testenv.BusyboxImage(t) + "\nRUN exit 3\n"})
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -430,7 +431,7 @@ func TestDependenciesGitRevisionOfContext(t *testing.T) {
 		{"clone", "file://" + dir, head},
 		{"plain directory", plain, ""},
 	} {
-		src, err := PrepareContext(context.Background(), tc.src)
+		src, err := source.Prepare(context.Background(), tc.src)
 		if err != nil {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
@@ -455,7 +456,7 @@ func TestDependenciesRemoteContextHasNoRevision(t *testing.T) {
 		{"https://example.invalid/repo.git#main", ""},
 		{"https://example.invalid/ctx.tar.gz", ""},
 	} {
-		r := &run{opts: &Options{Source: &Source{Commit: "abc"}}, c: c}
+		r := &run{opts: &Options{Source: &source.Source{Commit: "abc"}}, c: c}
 		s := &graph.Step{ID: "b", Type: graph.BuildStep}
 		b := mustParseBuild(t, "-t x:1 "+tc.context)
 		r.scanDependencies(s, b, nil, nil)

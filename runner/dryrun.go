@@ -20,7 +20,7 @@ func (r *run) dryRun() {
 	} else {
 		p("Volume %s mounted at %s", r.vol, graph.WorkspaceDir)
 	}
-	if src := r.opts.Source; src.hasContent() {
+	if src := r.opts.Source; src.HasContent() {
 		what := src.Dir
 		if src.Archive != "" {
 			what = src.Archive

@@ -23,6 +23,7 @@ import (
 	"github.com/acb-dev/acb/runner/docker"
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/output"
+	"github.com/acb-dev/acb/runner/source"
 )
 
 type realRun struct {
@@ -74,7 +75,7 @@ func TestIntegrationWorkspaceSharingAndSource(t *testing.T) {
 	if err := os.Symlink("from-source.txt", filepath.Join(dir, "link")); err != nil {
 		t.Fatal(err)
 	}
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -342,7 +343,7 @@ func TestIntegrationBuildAndPush(t *testing.T) {
 		"app/.dockerignore": "*.log\n",
 	}
 	writeTree(t, dir, files)
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/identity"
 	"github.com/acb-dev/acb/runner/output"
+	"github.com/acb-dev/acb/runner/source"
 )
 
 // Pull policies for Options.Pull.
@@ -41,7 +42,7 @@ type Options struct {
 	RunID string
 	// Source is the prepared source context (see PrepareContext); nil
 	// means none: the run volume starts empty.
-	Source *Source
+	Source *source.Source
 
 	// Output is where everything the run prints goes: acr-builder's log
 	// lines, step output, masked with its Masker (to which the run adds the

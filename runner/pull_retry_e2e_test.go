@@ -15,6 +15,7 @@ import (
 	"github.com/google/go-containerregistry/pkg/registry"
 
 	"github.com/acb-dev/acb/internal/testenv"
+	"github.com/acb-dev/acb/runner/source"
 )
 
 // flakyRegistry serves an in-memory registry on loopback that refuses
@@ -60,7 +61,7 @@ func TestIntegrationCmdDownloadRetries(t *testing.T) {
 	reg := flakyRegistry(t, 2, &refused)
 	dir := t.TempDir()
 	writeTree(t, dir, map[string]string{"Dockerfile": "FROM " + testenv.BusyboxImage(t) + "\nCMD [\"echo\", \"pulled\"]\n"})
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/source"
 	"github.com/acb-dev/acb/template"
 )
 
@@ -48,7 +49,7 @@ func (r *run) setup(ctx context.Context) error {
 		return err
 	}
 
-	if src := r.opts.Source; src.hasContent() {
+	if src := r.opts.Source; src.HasContent() {
 		r.c.logf("", evSetup, "Downloading source code...")
 		if err := source.wait(); err != nil {
 			return fail(err)
@@ -127,10 +128,10 @@ func (r *run) setupSource(ctx context.Context) error {
 		return err
 	}
 	src := r.opts.Source
-	if !src.hasContent() || r.fromHost {
+	if !src.HasContent() || r.fromHost {
 		return nil
 	}
-	rc, err := openSource(src)
+	rc, err := source.Open(src)
 	if err != nil {
 		return err
 	}

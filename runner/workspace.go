@@ -10,6 +10,7 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/source"
 )
 
 // readsHostWorkspace reports whether build steps read the workspace from the
@@ -20,7 +21,7 @@ import (
 // the build context a trip into the engine and back out (twice the context
 // size through the Engine API). The volume itself is still created and
 // mounted, as ACR logs it, but left empty.
-func readsHostWorkspace(steps []*graph.Step, src *Source) bool {
+func readsHostWorkspace(steps []*graph.Step, src *source.Source) bool {
 	if src == nil || src.Dir == "" {
 		return false
 	}
@@ -79,6 +80,6 @@ func (r *run) hostContext(p string) (io.ReadCloser, error) {
 	}
 	dir := filepath.Join(r.hostDir(), filepath.FromSlash(p))
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(tarDir(dir, pw)) }() // ends when the walk ends or the reader closes
+	go func() { pw.CloseWithError(source.TarDir(dir, pw)) }() // ends when the walk ends or the reader closes
 	return pr, nil
 }

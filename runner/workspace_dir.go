@@ -13,6 +13,7 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/source"
 )
 
 // A host workspace (Options.Workspace) is bound at /workspace instead of a
@@ -47,10 +48,10 @@ func (r *run) setupHostWorkspace() error {
 		return inputErr("--workspace: %v", err)
 	}
 	src := r.opts.Source
-	if !src.hasContent() || sameDir(src.Dir, r.workspace) {
+	if !src.HasContent() || sameDir(src.Dir, r.workspace) {
 		return nil
 	}
-	rc, err := openSource(src)
+	rc, err := source.Open(src)
 	if err != nil {
 		return err
 	}

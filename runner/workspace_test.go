@@ -14,19 +14,20 @@ import (
 	"github.com/acb-dev/acb/internal/testenv"
 	"github.com/acb-dev/acb/runner/args"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/source"
 )
 
 func TestReadsHostWorkspace(t *testing.T) {
-	dirSrc := &Source{Dir: "/src"}
+	dirSrc := &source.Source{Dir: "/src"}
 	for _, tc := range []struct {
 		name string
 		task string
-		src  *Source
+		src  *source.Source
 		want bool
 	}{
 		{"build and push only", "steps:\n  - build: -t x .\n  - push: [x]\n", dirSrc, true},
 		{"a cmd step writes the workspace", "steps:\n  - cmd: bb touch f\n  - build: -t x .\n", dirSrc, false},
-		{"archive source", "steps:\n  - build: -t x .\n", &Source{Archive: "/a.tar"}, false},
+		{"archive source", "steps:\n  - build: -t x .\n", &source.Source{Archive: "/a.tar"}, false},
 		{"no source", "steps:\n  - build: -t x .\n", nil, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -54,7 +55,7 @@ func TestIntegrationBuildFromHostWorkspace(t *testing.T) {
 	if err := os.Symlink("keep.txt", filepath.Join(dir, "app", "link.txt")); err != nil {
 		t.Fatal(err)
 	}
-	src, err := PrepareContext(context.Background(), dir)
+	src, err := source.Prepare(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}

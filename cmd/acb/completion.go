@@ -16,6 +16,7 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/template"
 )
@@ -154,13 +155,13 @@ func completeStepIDs(c *cobra.Command, args []string, toComplete string) ([]cobr
 // order. A task that does not load (a missing value, a validation error)
 // still yields the ids a plain YAML reading finds, templates blanked.
 func taskStepIDs(c *cobra.Command, file string, set, values []string) []string {
-	loaded, err := runner.Load(c.Context(), runner.LoadOptions{
+	loaded, err := load.FromFile(c.Context(), load.Options{
 		File:                   file,
 		Set:                    set,
 		ValuesFiles:            values,
 		Lenient:                true,
 		AllowUnresolvedSecrets: true,
-		Run:                    template.RunOptions{ID: runner.NewRunID()},
+		Run:                    template.RunOptions{ID: load.NewRunID()},
 		// Completion never goes to the network for alias src: files.
 		HTTPClient: &http.Client{Transport: offlineTransport{}},
 	})

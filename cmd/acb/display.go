@@ -3,7 +3,7 @@ package main
 import (
 	"github.com/spf13/cobra"
 
-	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/secrets"
 )
@@ -11,7 +11,7 @@ import (
 // loadForDisplay loads -f for render and graph: offline secrets only,
 // unresolved ones shown as ***, warnings printed, and every known secret
 // value masked in the warnings and the error.
-func loadForDisplay(cmd *cobra.Command, c *cli, lf *loadFlags) (*runner.Loaded, *secrets.Masker, error) {
+func loadForDisplay(cmd *cobra.Command, c *cli, lf *loadFlags) (*load.Loaded, *secrets.Masker, error) {
 	lf.stdin = cmd.InOrStdin()
 	masker := c.out.Masker()
 	opts, err := lf.options(lf.file, masker)
@@ -19,7 +19,7 @@ func loadForDisplay(cmd *cobra.Command, c *cli, lf *loadFlags) (*runner.Loaded, 
 		return nil, nil, err
 	}
 	opts.AllowUnresolvedSecrets = true
-	loaded, err := runner.Load(cmd.Context(), opts)
+	loaded, err := load.FromFile(cmd.Context(), opts)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/spf13/pflag"
 
-	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/secrets"
 	"github.com/acb-dev/acb/template"
 )
@@ -80,28 +80,28 @@ func (f *loadFlags) offlineSecrets() (*secrets.Offline, error) {
 	return secrets.NewOffline(secrets.Merge(maps...), os.LookupEnv), nil
 }
 
-// options turns the flags into runner.LoadOptions for one file. Task
+// options turns the flags into load.Options for one file. Task
 // secrets resolve from the offline sources only (acb run adds Key Vault);
 // every secret value resolved, and every --set-secret value, is added to
 // masker as soon as it is known, so errors of the load can be masked.
-func (f *loadFlags) options(file string, masker *secrets.Masker) (runner.LoadOptions, error) {
+func (f *loadFlags) options(file string, masker *secrets.Masker) (load.Options, error) {
 	local, err := f.offlineSecrets()
 	if err != nil {
-		return runner.LoadOptions{}, asInput(err)
+		return load.Options{}, asInput(err)
 	}
 	addSetSecrets(masker, f.setSecret)
 	run := f.run
 	if run.ID == "" {
 		// ACR always has a run id; so does every acb run.
-		run.ID = runner.NewRunID()
+		run.ID = load.NewRunID()
 	}
-	return runner.LoadOptions{
+	return load.Options{
 		File:             file,
 		Stdin:            f.stdin,
 		ValuesFiles:      f.values,
 		Set:              f.set,
 		SetSecrets:       f.setSecret,
-		Resolver:         runner.SecretsResolver(maskingResolver{&secrets.Chain{Local: local, OfflineOnly: true}, masker}),
+		Resolver:         load.SecretsResolver(maskingResolver{&secrets.Chain{Local: local, OfflineOnly: true}, masker}),
 		Run:              run,
 		Aliases:          f.aliases,
 		Lenient:          f.lenient,

@@ -5,7 +5,7 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/load"
 )
 
 func newRenderCommand(c *cli) *cobra.Command {
@@ -26,7 +26,7 @@ secrets that cannot be resolved offline render as ***.`,
 			if err != nil {
 				return err
 			}
-			text := runner.RenderedWithImageAliases(loaded)
+			text := load.RenderedWithImageAliases(loaded)
 			if !showSecrets {
 				text = masker.String(text)
 			}

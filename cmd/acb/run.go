@@ -16,8 +16,10 @@ import (
 	"github.com/acb-dev/acb/internal/inputfile"
 	"github.com/acb-dev/acb/runner"
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/runner/report"
+	"github.com/acb-dev/acb/runner/source"
 	"github.com/acb-dev/acb/secrets"
 )
 
@@ -115,7 +117,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	runCtx, cancelRun := withRunTimeout(ctx, rf.timeout)
 	defer cancelRun()
 	defer func() { err = setupTimedOut(ctx, runCtx, rf.timeout, err) }()
-	src, err := runner.PrepareContext(runCtx, contextArg)
+	src, err := source.Prepare(runCtx, contextArg)
 	if err != nil {
 		return err
 	}
@@ -149,12 +151,12 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	if !rf.offline {
 		chain.Remote = keyVault
 	}
-	opts.Resolver = runner.SecretsResolver(maskingResolver{chain, masker})
+	opts.Resolver = load.SecretsResolver(maskingResolver{chain, masker})
 	name, body, err := readRunTask(runCtx, src, lf)
 	if err != nil {
 		return asInput(err)
 	}
-	loaded, err := runner.LoadBytes(runCtx, name, body, opts)
+	loaded, err := load.FromBytes(runCtx, name, body, opts)
 	if err != nil {
 		return err
 	}
@@ -296,7 +298,7 @@ func (rf *runFlags) check() error {
 }
 
 // readRunTask reads -f relative to the source context, or stdin for -f -.
-func readRunTask(ctx context.Context, src *runner.Source, lf *loadFlags) (string, []byte, error) {
+func readRunTask(ctx context.Context, src *source.Source, lf *loadFlags) (string, []byte, error) {
 	if lf.file == "-" {
 		b, err := inputfile.ReadStream(ctx, "stdin", lf.stdin, inputfile.MaxSize)
 		if err != nil {

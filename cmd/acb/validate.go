@@ -9,7 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/acb-dev/acb/internal/diag"
-	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/secrets"
 )
 
@@ -93,9 +93,9 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 	return cmd
 }
 
-func validateOne(cmd *cobra.Command, file string, opts runner.LoadOptions, masker *secrets.Masker) fileResult {
+func validateOne(cmd *cobra.Command, file string, opts load.Options, masker *secrets.Masker) fileResult {
 	res := fileResult{File: file, Problems: []problem{}}
-	loaded, err := runner.Load(cmd.Context(), opts)
+	loaded, err := load.FromFile(cmd.Context(), opts)
 	if loaded != nil {
 		masker.Add(loaded.SecretValues...)
 		res.Steps = len(loaded.Task.Steps)

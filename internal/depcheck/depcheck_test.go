@@ -25,7 +25,10 @@ var allowed = map[string][]string{
 	"internal/diag":          {},
 	"internal/inputfile":     {},
 	"runner/output":          {"secrets"},
-	"runner":                 {"graph", "template", "secrets", "internal/diag", "internal/inputfile", "runner/args", "runner/engine", "runner/identity", "runner/output", "runner/report"},
+	"runner/fault":           {"secrets"},
+	"runner/source":          {"runner/fault", "internal/inputfile"},
+	"runner/load":            {"graph", "template", "secrets", "internal/diag", "internal/inputfile", "runner/fault"},
+	"runner":                 {"graph", "template", "secrets", "internal/inputfile", "runner/args", "runner/engine", "runner/fault", "runner/identity", "runner/output", "runner/report", "runner/source"},
 }
 
 // mobyOnly are the only packages that may import the moby client, besides

@@ -1,4 +1,4 @@
-package runner
+package load
 
 import (
 	"context"
@@ -27,8 +27,8 @@ var sampleValuesFiles = map[string]string{
 	"acr-tasks-v1.0.0/multipleRegistries/testtask.yaml": "acr-tasks-v1.0.0/multipleRegistries/values.yaml",
 }
 
-func sampleOptions(dir, rel string) LoadOptions {
-	opts := LoadOptions{
+func sampleOptions(dir, rel string) Options {
+	opts := Options{
 		File:                   filepath.Join(dir, rel),
 		Set:                    sampleValues,
 		SetSecrets:             []string{"mysecret=s3cr3t-value"},
@@ -62,7 +62,7 @@ func TestSamplesConformance(t *testing.T) {
 		}
 		checked++
 		t.Run(e.Path, func(t *testing.T) {
-			l, err := Load(context.Background(), sampleOptions(dir, e.Path))
+			l, err := FromFile(context.Background(), sampleOptions(dir, e.Path))
 			if e.Valid == "yes" {
 				if err != nil {
 					t.Fatalf("INDEX.md marks it valid, but: %v", err)
@@ -97,7 +97,7 @@ func TestSamplesRenderFacts(t *testing.T) {
 	}
 	load := func(t *testing.T, rel string) *Loaded {
 		t.Helper()
-		l, err := Load(context.Background(), sampleOptions(dir, rel))
+		l, err := FromFile(context.Background(), sampleOptions(dir, rel))
 		if err != nil {
 			t.Fatalf("%s: %v", rel, err)
 		}

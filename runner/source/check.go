@@ -1,4 +1,4 @@
-package runner
+package source
 
 import (
 	"archive/tar"

@@ -1,4 +1,4 @@
-package runner
+package source
 
 import (
 	"archive/tar"
@@ -39,7 +39,7 @@ type Source struct {
 	Cleanup func()
 }
 
-// PrepareContext turns a source context argument into a Source:
+// Prepare turns a source context argument into a Source:
 //
 //   - "" or "/dev/null": no source;
 //   - an http(s) URL ending in .git (with an optional #ref:subdir), a
@@ -50,7 +50,7 @@ type Source struct {
 //   - a local tar or tar.gz file.
 //
 // The caller must call Cleanup when the run is over.
-func PrepareContext(ctx context.Context, src string) (*Source, error) {
+func Prepare(ctx context.Context, src string) (*Source, error) {
 	none := func() {}
 	if src == "" || src == os.DevNull {
 		return &Source{Cleanup: none}, nil
@@ -188,14 +188,14 @@ func downloadContext(ctx context.Context, url string) (*Source, error) {
 	return &Source{Archive: f.Name(), Cleanup: cleanup}, nil
 }
 
-// openSource returns a tar stream of the source's content. The stream is
+// Open returns a tar stream of the source's content. The stream is
 // produced while it is read: nothing is held in memory.
-func openSource(s *Source) (io.ReadCloser, error) {
+func Open(s *Source) (io.ReadCloser, error) {
 	if s.Archive != "" {
 		return openArchive(s.Archive)
 	}
 	pr, pw := io.Pipe()
-	go func() { pw.CloseWithError(tarDir(s.Dir, pw)) }() // ends when the walk ends or the reader closes
+	go func() { pw.CloseWithError(TarDir(s.Dir, pw)) }() // ends when the walk ends or the reader closes
 	return pr, nil
 }
 
@@ -223,9 +223,9 @@ type readCloser struct {
 	io.Closer
 }
 
-// tarDir writes dir's content as a tar stream, relative names, symlinks
+// TarDir writes dir's content as a tar stream, relative names, symlinks
 // kept as links.
-func tarDir(dir string, w io.Writer) error {
+func TarDir(dir string, w io.Writer) error {
 	tw := tar.NewWriter(w)
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -287,5 +287,5 @@ func addFile(tw *tar.Writer, p, name string) error {
 	return nil
 }
 
-// hasContent reports whether the source has anything to copy.
-func (s *Source) hasContent() bool { return s != nil && (s.Dir != "" || s.Archive != "") }
+// HasContent reports whether the source has anything to copy.
+func (s *Source) HasContent() bool { return s != nil && (s.Dir != "" || s.Archive != "") }

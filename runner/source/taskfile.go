@@ -1,4 +1,4 @@
-package runner
+package source
 
 import (
 	"archive/tar"
@@ -18,7 +18,7 @@ import (
 // archive), else relative to the working directory. It returns the path used
 // in messages and the content.
 func (s *Source) TaskFile(name string) (string, []byte, error) {
-	if s == nil || filepath.IsAbs(name) || !s.hasContent() {
+	if s == nil || filepath.IsAbs(name) || !s.HasContent() {
 		b, err := inputfile.Read(name, inputfile.MaxSize)
 		if err != nil {
 			return name, nil, fmt.Errorf("read task file: %w", err)

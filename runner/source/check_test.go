@@ -1,4 +1,4 @@
-package runner
+package source
 
 import (
 	"archive/tar"
@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/acb-dev/acb/internal/testenv"
+	"github.com/acb-dev/acb/runner/fault"
 )
 
 // TestGitContextOptionInjection: repository and ref arguments that git
@@ -40,18 +41,18 @@ func TestGitContextOptionInjection(t *testing.T) {
 		"ext::sh -c touch% " + marker + "#main",
 		repo + "#main\n--x",
 	} {
-		src, err := PrepareContext(context.Background(), arg)
+		src, err := Prepare(context.Background(), arg)
 		if err == nil {
 			src.Cleanup()
 		}
-		if !errors.Is(err, ErrInput) || strings.Contains(err.Error(), "line-from-a-host-file") {
-			t.Errorf("PrepareContext(%q) = %v; want an input error without the host file", arg, err)
+		if !errors.Is(err, fault.ErrInput) || strings.Contains(err.Error(), "line-from-a-host-file") {
+			t.Errorf("Prepare(%q) = %v; want an input error without the host file", arg, err)
 		}
 		if _, serr := os.Stat(marker); serr == nil {
-			t.Fatalf("PrepareContext(%q) ran a command", arg)
+			t.Fatalf("Prepare(%q) ran a command", arg)
 		}
 	}
-	src, err := PrepareContext(context.Background(), "file://"+repo+"#feature")
+	src, err := Prepare(context.Background(), "file://"+repo+"#feature")
 	if err != nil {
 		t.Fatalf("remote branch: %v", err)
 	}
@@ -96,7 +97,7 @@ func TestTarContextsCheckedBeforeTheEngine(t *testing.T) {
 	good := write("good.tar", tar.Header{Name: "acb.yaml"}, tar.Header{Name: "/abs.txt"},
 		tar.Header{Name: "hard", Typeflag: tar.TypeLink, Linkname: "acb.yaml"},
 		tar.Header{Name: "soft", Typeflag: tar.TypeSymlink, Linkname: "/etc/passwd"})
-	src, err := PrepareContext(context.Background(), good)
+	src, err := Prepare(context.Background(), good)
 	if err != nil {
 		t.Fatalf("good archive: %v", err)
 	}
@@ -118,8 +119,8 @@ func TestTarContextsCheckedBeforeTheEngine(t *testing.T) {
 		write("escape.tar", tar.Header{Name: "acb.yaml"}, tar.Header{Name: "../escape.txt"}),
 		write("hardlink.tar", tar.Header{Name: "acb.yaml"}, tar.Header{Name: "link", Typeflag: tar.TypeLink, Linkname: "/etc/passwd"}),
 	} {
-		if _, err := PrepareContext(context.Background(), p); !errors.Is(err, ErrInput) {
-			t.Errorf("PrepareContext(%s) = %v; want an input error", filepath.Base(p), err)
+		if _, err := Prepare(context.Background(), p); !errors.Is(err, fault.ErrInput) {
+			t.Errorf("Prepare(%s) = %v; want an input error", filepath.Base(p), err)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package runner
+package load
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func genTask(n int) []byte {
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{10, 100, 1000, 10000} {
 		src := genTask(n)
-		opts := LoadOptions{
+		opts := Options{
 			Set: []string{"greeting=hello"},
 			Run: template.RunOptions{ID: "cf1", Registry: "myregistry.azurecr.io"},
 			Now: time.Date(2026, 11, 26, 5, 0, 0, 0, time.UTC),
@@ -44,7 +44,7 @@ func BenchmarkLoad(b *testing.B) {
 			b.ReportAllocs()
 			b.SetBytes(int64(len(src)))
 			for b.Loop() {
-				l, err := LoadBytes(context.Background(), "bench.yaml", src, opts)
+				l, err := FromBytes(context.Background(), "bench.yaml", src, opts)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -1,4 +1,4 @@
-package runner
+package load
 
 import (
 	"bytes"
@@ -15,11 +15,12 @@ import (
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/internal/diag"
 	"github.com/acb-dev/acb/internal/inputfile"
+	"github.com/acb-dev/acb/runner/fault"
 	"github.com/acb-dev/acb/template"
 )
 
 // SecretPlaceholder is what an unresolved secret renders as when
-// LoadOptions.AllowUnresolvedSecrets is set (acb render and validate).
+// Options.AllowUnresolvedSecrets is set (acb render and validate).
 const SecretPlaceholder = "***"
 
 // SecretResolver resolves task secrets (the secrets: list) to their values,
@@ -29,8 +30,8 @@ type SecretResolver interface {
 	ResolveSecrets(ctx context.Context, secrets []*graph.Secret) (map[string]string, error)
 }
 
-// LoadOptions configure how a task file is read, rendered, parsed and graphed.
-type LoadOptions struct {
+// Options configure how a task file is read, rendered, parsed and graphed.
+type Options struct {
 	// File is the task file path; "-" reads Stdin.
 	File string
 	// Stdin is read when File is "-".
@@ -96,27 +97,27 @@ type Loaded struct {
 	Warnings diag.List
 }
 
-// Load runs the front end: read the file, aliases, render (with a secrets
+// FromFile runs the front end: read the file, aliases, render (with a secrets
 // pre-pass), parse YAML, validate, apply image aliases, and build the DAG.
-// Errors wrap ErrInput, except a failing Key Vault (a *secrets.SecretError
+// Errors wrap fault.ErrInput, except a failing Key Vault (a *secrets.SecretError
 // of a kind other than ErrMissing or ErrBadURL); errors with positions are
 // graph.Diagnostics or graph.Diagnostic values.
-func Load(ctx context.Context, opts LoadOptions) (*Loaded, error) {
+func FromFile(ctx context.Context, opts Options) (*Loaded, error) {
 	name, src, err := readTask(ctx, opts)
 	if err != nil {
-		return nil, asInput(err)
+		return nil, fault.AsInput(err)
 	}
-	return LoadBytes(ctx, name, src, opts)
+	return FromBytes(ctx, name, src, opts)
 }
 
-// LoadBytes is Load on a task already in memory; name is used in messages
+// FromBytes is FromFile on a task already in memory; name is used in messages
 // and anchors relative alias src paths.
-func LoadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (*Loaded, error) {
+func FromBytes(ctx context.Context, name string, src []byte, opts Options) (*Loaded, error) {
 	loaded, err := loadBytes(ctx, name, src, opts)
-	return loaded, asInput(err)
+	return loaded, fault.AsInput(err)
 }
 
-func loadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (*Loaded, error) {
+func loadBytes(ctx context.Context, name string, src []byte, opts Options) (*Loaded, error) {
 	values, secretValues, err := loadValues(opts)
 	if err != nil {
 		return nil, err
@@ -224,7 +225,7 @@ func loadBytes(ctx context.Context, name string, src []byte, opts LoadOptions) (
 	}, nil
 }
 
-func readTask(ctx context.Context, opts LoadOptions) (string, []byte, error) {
+func readTask(ctx context.Context, opts Options) (string, []byte, error) {
 	if opts.File == "-" {
 		if opts.Stdin == nil {
 			return "", nil, errors.New("task file - (stdin) given but no input is attached")
@@ -244,7 +245,7 @@ func readTask(ctx context.Context, opts LoadOptions) (string, []byte, error) {
 
 // loadValues merges the values files and --set entries; --set-secret
 // entries are set too and their values returned for masking.
-func loadValues(opts LoadOptions) (map[string]any, []string, error) {
+func loadValues(opts Options) (map[string]any, []string, error) {
 	values := map[string]any{}
 	for _, path := range opts.ValuesFiles {
 		b, err := inputfile.Read(path, inputfile.MaxSize)
@@ -278,7 +279,7 @@ func loadValues(opts LoadOptions) (map[string]any, []string, error) {
 // resolveTaskSecrets runs the secrets pre-pass: render with empty secrets,
 // read the secrets: list, and resolve each id from the offline values or the
 // resolver. Every unresolved secret is listed in one error.
-func resolveTaskSecrets(ctx context.Context, doc *template.Document, data template.Data, renderOpts template.RenderOptions, opts LoadOptions) (map[string]string, error) {
+func resolveTaskSecrets(ctx context.Context, doc *template.Document, data template.Data, renderOpts template.RenderOptions, opts Options) (map[string]string, error) {
 	out := map[string]string{}
 	if !strings.Contains(doc.Text, "secrets") {
 		return out, nil
@@ -321,11 +322,11 @@ func resolveTaskSecrets(ctx context.Context, doc *template.Document, data templa
 		return out, nil
 	}
 	if resolveErr != nil {
-		// Not ErrInput: an unreachable vault is no fault of the task.
+		// Not fault.ErrInput: an unreachable vault is no fault of the task.
 		return nil, fmt.Errorf("resolve task secrets before the first step: %w", resolveErr)
 	}
 	sort.Strings(missing)
-	return nil, fmt.Errorf("%w: unresolved task secrets: %s; give them with --secret id=value, --secret-file or ACB_SECRET_<ID>", ErrInput, strings.Join(missing, ", "))
+	return nil, fmt.Errorf("%w: unresolved task secrets: %s; give them with --secret id=value, --secret-file or ACB_SECRET_<ID>", fault.ErrInput, strings.Join(missing, ", "))
 }
 
 // withEmptyRunHints adds a note to YAML errors when run variables the task
