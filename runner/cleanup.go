@@ -18,9 +18,13 @@ const cleanupTimeout = 2 * time.Minute
 // volumes and the secret volumes — on a context that ignores the run's
 // cancellation. Failures are logged, never swallowed silently.
 func (r *run) cleanup(ctx context.Context, runErr error) {
+	interrupted := ctx.Err() != nil
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
 	r.awaitRemovals()
+	if !interrupted && r.keepForDebug(ctx, runErr) {
+		return
+	}
 	r.mu.Lock()
 	containers := append([]string(nil), r.madeContainers...)
 	networks := append([]string(nil), r.madeNetworks...)

@@ -28,6 +28,7 @@ const (
 	evDryRun  = output.EventDryRun
 	evReport  = output.EventReport
 	evLeftOut = output.EventLeftOut
+	evKept    = output.EventKept
 )
 
 // console is the run's view of the output sink: acr-builder's log lines

@@ -79,6 +79,10 @@ type Options struct {
 	// source context copied into it, never deleted. The engine must see
 	// the host's file system (a local engine).
 	Workspace string
+	// KeepOnFailure keeps, when a step fails the run, the step's container
+	// (cmd steps), the run's volumes and the networks it created, and
+	// prints the commands to inspect and to remove them (keep.go).
+	KeepOnFailure bool
 	// Selection chooses the steps to run (--target, --only, --from,
 	// --skip; see graph.DAG.Select); the zero value runs every step. An
 	// unknown id or a selection of no step is an ErrInput error.

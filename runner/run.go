@@ -47,13 +47,18 @@ type run struct {
 	madeNetworks   []string
 	madeContainers []string // removed at the end (detached, failed-to-remove)
 	kept           []string
-	warned         map[string]bool
+	// failedContainers are the containers of failed cmd attempts kept
+	// for --keep-on-failure, by step id (keep.go).
+	failedContainers map[string]string
+	warned           map[string]bool
 
 	prep preparedSet // step containers created ahead (prepare.go)
 	rm   removals    // step containers being removed (removal.go)
 
 	cfgMu      sync.Mutex // guards cfgWritten
 	cfgWritten []byte     // the Docker configuration last written to home
+
+	owner string // the LabelOwner value: this process (owner.go)
 
 	ident *stepIdentity // the step identity endpoint; nil when off (identity.go)
 
@@ -157,6 +162,7 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		r.runID = strings.ReplaceAll(uid, "-", "")[:10]
 	}
 	r.short = shortID(r.runID)
+	r.owner = processOwner()
 	r.vol = "acb_vol_" + uid
 	r.home = "acb_home_" + uid
 	for _, s := range task.Steps {
@@ -281,7 +287,7 @@ func (r *run) network(name string) string {
 
 // labels are set on everything the run creates.
 func (r *run) labels() map[string]string {
-	return map[string]string{engine.LabelRun: r.runID}
+	return map[string]string{engine.LabelRun: r.runID, engine.LabelOwner: r.owner}
 }
 
 // track records an engine object for clean-up.

@@ -122,8 +122,12 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 		if detach || errors.As(err, &perm) {
 			return err // nothing of ours to remove (a name collision is someone else's)
 		}
-		created = s.Keep
-		r.afterContainer(ctx, s, spec.Name)
+		if r.keepFailedAttempt(s, spec.Name, err != nil || code != 0) {
+			created = true // removed before a retry
+		} else {
+			created = s.Keep
+			r.afterContainer(ctx, s, spec.Name)
+		}
 		if err != nil {
 			return err
 		}
@@ -265,7 +269,7 @@ func (r *run) cmdSpec(s *graph.Step, cmd *args.Cmd) (engine.ContainerSpec, error
 
 // stepLabels labels a step container with the run and step ids.
 func (r *run) stepLabels(s *graph.Step) map[string]string {
-	return map[string]string{engine.LabelRun: r.runID, "dev.acb.step": s.ID}
+	return map[string]string{engine.LabelRun: r.runID, engine.LabelStep: s.ID, engine.LabelOwner: r.owner}
 }
 
 // stepMounts are the mounts of every step container: the run volume at

@@ -25,6 +25,8 @@ prints what ACR would print: the same log lines and dependency report.`,
 		newGraphCommand(c),
 		newRunCommand(c),
 		newRegistryCommand(c),
+		newShellCommand(c),
+		newCleanCommand(c),
 		newGenDocsCommand(c),
 	)
 	finishCommandTree(root)

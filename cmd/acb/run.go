@@ -43,6 +43,8 @@ type runFlags struct {
 	selection        graph.Selection // --target, --only, --from, --skip
 	workspace        string          // host directory bound at /workspace
 	dockerContext    string          // --context
+	keepOnFailure    bool
+	shellOnFailure   bool
 }
 
 func newRunCommand(c *cli) *cobra.Command {
@@ -95,6 +97,8 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	f.StringVar(&rf.identity, "identity", "", "the task's managed identity, [system] or a client id (as az acr task create --assign-identity); served to cmd steps for az login --identity and the Azure SDKs")
 	f.BoolVar(&rf.noStepIdentity, "no-step-identity", false, "do not serve --identity to steps (no IDENTITY_ENDPOINT in step containers)")
 	sf.register(f)
+	f.BoolVar(&rf.keepOnFailure, "keep-on-failure", false, "when a step fails, keep its container, the run's volumes and networks, and print the commands to inspect (acb shell) and remove (acb clean) them")
+	f.BoolVar(&rf.shellOnFailure, "shell-on-failure", false, "when a cmd step fails and stdin is a terminal, open acb shell in it at once (what it kept is removed after the shell unless --keep-on-failure)")
 	f.StringVar(&rf.workspace, "workspace", "", "bind this host directory (created if missing, never deleted) at /workspace instead of a fresh run volume, so a later run --from STEP finds what earlier steps wrote")
 	addContextFlag(f, &rf.dockerContext)
 	return cmd
@@ -210,6 +214,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		RemoteDigest:   remoteDigests(logins),
 		Selection:      rf.selection,
 		Workspace:      workspaceDir,
+		KeepOnFailure:  rf.keepOnFailure || (rf.shellOnFailure && terminalOf(cmd.InOrStdin()) != nil),
 	}
 	stepIdentity, err := newStepIdentity(rf)
 	if err != nil {
@@ -242,6 +247,9 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		out.Event(level, output.EventRun).Bare().Msg(runner.FinalLine(res, runErr))
 	}
 	if runErr != nil {
+		if rf.shellOnFailure && runOpts.KeepOnFailure {
+			shellAfterFailure(ctx, c, rf, res, runErr)
+		}
 		return &reportedError{runErr}
 	}
 	if rf.reportFile != "" && !rf.dryRun {

@@ -25,6 +25,7 @@ const (
 	EventDryRun  = "dryrun"  // the dry-run plan
 	EventReport  = "report"  // the dependency report
 	EventLeftOut = "leftout" // steps a selection left out (--target, --only, --from, --skip)
+	EventKept    = "kept"    // what --keep-on-failure kept, and the commands to inspect and remove it
 	EventRun     = "run"     // the run's final line
 	EventError   = "error"   // the CLI's error message
 	EventLog     = "log"     // lines of a helper's own log (acb registry serve -v)

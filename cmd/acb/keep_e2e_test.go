@@ -1,0 +1,185 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os/exec"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/creack/pty"
+
+	"github.com/acb-dev/acb/internal/testenv"
+)
+
+// runObjects lists what is labelled with the run id, as "kind name" lines
+// (volumes and images by prefix), sorted.
+func runObjects(t *testing.T, run string) []string {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	objs, err := testenv.Engine(t).ListRunObjects(ctx, run)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, o := range objs {
+		name := o.Name
+		if o.Kind == "volume" || o.Kind == "image" {
+			if i := strings.LastIndex(name, "_"); i > 0 {
+				name = name[:i+1] + "*"
+			}
+		}
+		out = append(out, o.Kind+" "+name)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// removeRunObjects removes whatever is labelled with the run id.
+func removeRunObjects(t *testing.T, run string) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	e := testenv.Engine(t)
+	objs, err := e.ListRunObjects(ctx, run)
+	if err != nil {
+		t.Logf("listing %s: %v", run, err)
+		return
+	}
+	for _, o := range objs {
+		if err := e.RemoveObject(ctx, o); err != nil {
+			t.Logf("removing %s %s: %v", o.Kind, o.Name, err)
+		}
+	}
+}
+
+// acbProc runs the acb binary with stdin closed and returns its streams
+// and exit code.
+func acbProc(t *testing.T, bin string, args ...string) e2eResult {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, args...)
+	var out, errOut lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("acb %v: %v", args, err)
+	}
+	r := e2eResult{out: out.String(), log: errOut.String(), code: code}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("acb %s\nexit %d\nstderr:\n%s\nstdout:\n%s", strings.Join(args, " "), r.code, r.log, r.out)
+		}
+	})
+	return r
+}
+
+// TestE2EKeepOnFailureShellClean fails a step with --keep-on-failure and
+// checks exactly what is kept, opens acb shell in the failed step through
+// a pseudo-terminal, then removes everything with acb clean.
+func TestE2EKeepOnFailureShellClean(t *testing.T) {
+	bb := testenv.BusyboxImage(t)
+	bin := buildAcb(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"acb.yaml": "version: v1.1.0\nsteps:\n" +
+			"  - id: ok\n    cmd: " + bb + " sh -c 'echo from-ok > /workspace/ok.txt'\n" +
+			"  - id: bad\n    cmd: " + bb + " sh -c 'echo left-by-bad > /tmp/state; exit 4'\n    env: [STEP_VAR=in-the-step]\n    workingDirectory: sub\n" +
+			"  - id: never\n    cmd: " + bb + " true\n",
+		"sub/src.txt": "source\n",
+	})
+	id := e2eID("kf")
+	t.Cleanup(func() { removeRunObjects(t, id) })
+	r := acbProc(t, bin, "run", dir, "--id", id, "--unique-names", "--pull", "never", "--keep-on-failure")
+	if r.code != exitFailed {
+		t.Fatalf("exit %d, want %d", r.code, exitFailed)
+	}
+	want := []string{"container bad-" + id, "network acb_default_network_" + id, "volume acb_home_*", "volume acb_vol_*"}
+	if got := runObjects(t, id); !slices.Equal(got, want) {
+		t.Fatalf("kept %q, want %q", got, want)
+	}
+	for _, line := range []string{
+		"Kept for inspection after step ID: bad failed (--keep-on-failure): container bad-" + id + "; networks acb_default_network_" + id + "; volumes acb_vol_",
+		"To open a shell in the failed step's file system: acb shell bad --run " + id,
+		"To inspect the container: docker logs bad-" + id + "; docker diff bad-" + id,
+		"To clean up: acb clean --run " + id,
+		"  or: docker rm -f bad-" + id + " && docker network rm acb_default_network_" + id + " && docker volume rm acb_vol_",
+	} {
+		if !strings.Contains(r.log, line) {
+			t.Errorf("log lacks %q", line)
+		}
+	}
+
+	// A dry run lists and removes nothing.
+	c := acbProc(t, bin, "clean", "--run", id, "--dry-run")
+	if c.code != 0 || strings.Count(c.out, "would remove ") != 4 || !strings.Contains(c.out, "would remove container bad-"+id+" (run "+id+")") {
+		t.Fatalf("clean --dry-run: exit %d\n%s", c.code, c.out)
+	}
+	if got := runObjects(t, id); len(got) != 4 {
+		t.Fatalf("dry run removed something: %q", got)
+	}
+
+	// The shell: the step's file system, env, working directory, mounts.
+	sh := exec.Command(bin, "shell", "bad", "--run", id)
+	ptmx, err := pty.StartWithSize(sh, &pty.Winsize{Rows: 30, Cols: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	var screen lockedBuffer
+	go func() { _, _ = io.Copy(&screen, ptmx) }()
+	if !waitFor(t, 30*time.Second, screen.String, "exit the shell to leave") {
+		t.Fatalf("no shell notice:\n%s", screen.String())
+	}
+	if _, err := io.WriteString(ptmx, "echo \"[$(cat /tmp/state)|$STEP_VAR|$(pwd)|$(cat /workspace/ok.txt)|$(stty size)]\"\r"); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(t, 20*time.Second, screen.String, "[left-by-bad|in-the-step|/workspace/sub|from-ok|30 100]") {
+		t.Fatalf("shell output:\n%s", screen.String())
+	}
+	if _, err := io.WriteString(ptmx, "exit 7\r"); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitExit(t, sh, 30*time.Second); code != 7 {
+		t.Errorf("acb shell exit %d, want 7:\n%s", code, screen.String())
+	}
+	if got := runObjects(t, id); !slices.Equal(got, want) {
+		t.Errorf("after the shell: %q, want %q (its image and container removed, the kept objects left)", got, want)
+	}
+
+	c = acbProc(t, bin, "clean", "--run", id)
+	if c.code != 0 || strings.Count(c.out, "removed ") != 4 {
+		t.Errorf("clean: exit %d\n%s", c.code, c.out)
+	}
+	testenv.AssertNoLeftovers(t, id)
+}
+
+// waitExit waits for a started command and returns its exit code; it kills
+// the command after d.
+func waitExit(t *testing.T, cmd *exec.Cmd, d time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(d):
+		_ = cmd.Process.Kill()
+		err = <-done
+		t.Errorf("%s did not end within %s", cmd.Path, d)
+	}
+	if ee, ok := err.(*exec.ExitError); ok {
+		return ee.ExitCode()
+	}
+	if err != nil {
+		t.Errorf("wait: %v", err)
+		return -1
+	}
+	return 0
+}
