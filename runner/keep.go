@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/acb-dev/acb/graph"
@@ -53,6 +54,7 @@ func (r *run) keepForDebug(ctx context.Context, runErr error) bool {
 	networks := append([]string(nil), r.madeNetworks...)
 	volumes := append([]string(nil), r.madeVolumes...)
 	r.mu.Unlock()
+	slices.Sort(volumes) // made concurrently: print them in a stable order
 	keepNames := append(kept, failed)
 	for _, n := range r.strayContainers(ctx, keepNames) {
 		if n != failed {

@@ -105,11 +105,11 @@ func TestE2EKeepOnFailureShellClean(t *testing.T) {
 		t.Fatalf("kept %q, want %q", got, want)
 	}
 	for _, line := range []string{
-		"Kept for inspection after step ID: bad failed (--keep-on-failure): container bad-" + id + "; networks acb_default_network_" + id + "; volumes acb_vol_",
+		"Kept for inspection after step ID: bad failed (--keep-on-failure): container bad-" + id + "; networks acb_default_network_" + id + "; volumes acb_home_",
 		"To open a shell in the failed step's file system: acb shell bad --run " + id,
 		"To inspect the container: docker logs bad-" + id + "; docker diff bad-" + id,
 		"To clean up: acb clean --run " + id,
-		"  or: docker rm -f bad-" + id + " && docker network rm acb_default_network_" + id + " && docker volume rm acb_vol_",
+		"  or: docker rm -f bad-" + id + " && docker network rm acb_default_network_" + id + " && docker volume rm acb_home_",
 	} {
 		if !strings.Contains(r.log, line) {
 			t.Errorf("log lacks %q", line)
@@ -137,11 +137,14 @@ func TestE2EKeepOnFailureShellClean(t *testing.T) {
 	if !waitFor(t, 30*time.Second, screen.String, "exit the shell to leave") {
 		t.Fatalf("no shell notice:\n%s", screen.String())
 	}
-	if _, err := io.WriteString(ptmx, "echo \"[$(cat /tmp/state)|$STEP_VAR|$(pwd)|$(cat /workspace/ok.txt)|$(stty size)]\"\r"); err != nil {
+	if _, err := io.WriteString(ptmx, "echo \"[$(cat /tmp/state)|$STEP_VAR|$(pwd)|$(cat /workspace/ok.txt)]\"; stty size\r"); err != nil {
 		t.Fatal(err)
 	}
-	if !waitFor(t, 20*time.Second, screen.String, "[left-by-bad|in-the-step|/workspace/sub|from-ok|30 100]") {
+	if !waitFor(t, 20*time.Second, screen.String, "[left-by-bad|in-the-step|/workspace/sub|from-ok]") {
 		t.Fatalf("shell output:\n%s", screen.String())
+	}
+	if !waitFor(t, 20*time.Second, screen.String, "30 100") { // the pty's size reached the shell's terminal
+		t.Errorf("terminal size not forwarded:\n%s", screen.String())
 	}
 	if _, err := io.WriteString(ptmx, "exit 7\r"); err != nil {
 		t.Fatal(err)
