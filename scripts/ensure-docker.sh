@@ -9,8 +9,8 @@
 #    Debian's docker.io and starts dockerd in the background. Elsewhere it says
 #    what to install and fails.
 # 3. The test tools (busybox-static for the FROM-scratch test images,
-#    docker-registry, git, openssh-server/-client and iproute2 for the second
-#    test engine and ssh tests) are installed with apt when missing, where apt
+#    docker-registry, git, openssh-server/-client, iproute2 and podman for the
+#    engine-selection tests) are installed with apt when missing, where apt
 #    can be used; elsewhere they are listed, since the demo does not need them.
 set -euo pipefail
 
@@ -42,6 +42,7 @@ command -v git >/dev/null 2>&1 || test_pkgs+=(git)
 { command -v sshd >/dev/null 2>&1 || [ -x /usr/sbin/sshd ]; } || test_pkgs+=(openssh-server)
 command -v ssh >/dev/null 2>&1 || test_pkgs+=(openssh-client)
 command -v ip >/dev/null 2>&1 || test_pkgs+=(iproute2)
+command -v podman >/dev/null 2>&1 || test_pkgs+=(podman)
 
 engine_pkgs=()
 if ! engine_answers; then

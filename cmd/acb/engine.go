@@ -62,8 +62,9 @@ func engineLines(ep endpoint.Endpoint, info docker.ServerInfo) []string {
 		fmt.Sprintf("Docker engine version: %s", info),
 	}
 	if info.Podman {
-		lines = append(lines, "Podman: plain-HTTP registries other than localhost need insecure = true in its registries.conf; "+
-			"steps reach each other by container name only where Podman's network supports aliases")
+		lines = append(lines, "Podman: plain-HTTP registries (127.0.0.1 too) need insecure = true in its registries.conf; "+
+			"steps reach each other by id only when its networks have DNS (aardvark-dns or CNI's dnsname); "+
+			"no step identity endpoint (a network's bridge appears with its first container)")
 	}
 	if ep.SocketPath() == "" {
 		lines = append(lines, fmt.Sprintf("Steps get %s of the engine's host as their Docker socket", "/var/run/docker.sock"))

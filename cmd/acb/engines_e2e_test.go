@@ -78,12 +78,12 @@ func second(t *testing.T) (*testenv.Dockerd, string) {
 }
 
 // engineTask writes a task that builds an image FROM the client image
-// (which only the second engine has) and runs it as a cmd step: the step
-// prints what the engine behind its socket holds.
+// (which only the engine under test has) and runs it as a cmd step: the
+// step prints what the engine behind its socket holds.
 func engineTask(t *testing.T, client string) (dir, built string) {
 	t.Helper()
 	dir = t.TempDir()
-	built = fmt.Sprintf("acbtest/built-on-second-%d:{{.Run.ID}}", os.Getpid())
+	built = fmt.Sprintf("acbtest/built-on-engine-%d:{{.Run.ID}}", os.Getpid())
 	files := map[string]string{
 		"Dockerfile": "FROM " + client + "\n",
 		"acb.yaml": "version: v1.1.0\nsteps:\n" +
@@ -125,26 +125,26 @@ func storeContext(t *testing.T, cfg, name, host string, tls map[string][]byte) {
 	}
 }
 
-// assertRanOnSecond checks a run's result: it succeeded, its log names the
+// assertRanOn checks a run's result: it succeeded, its log names the
 // engine as want, and (when stepSeesRun) the cmd step's socket reached the
-// second engine: its DockerRootDir and the image the run built.
-func assertRanOnSecond(t *testing.T, r e2eResult, d *testenv.Dockerd, built, wantLog string, stepSeesRun bool) {
+// run's engine: its DockerRootDir is root and it has the image the run built.
+func assertRanOn(t *testing.T, r e2eResult, root, built, wantLog string, stepSeesRun bool) {
 	t.Helper()
 	if r.code != 0 {
 		t.Fatalf("exit %d, want 0 (the client image exists only on the second engine)", r.code)
 	}
 	lines := logLines(r.log)
 	if len(lines) < 2 || !strings.Contains(lines[0], "Using Docker engine: "+wantLog) ||
-		!strings.Contains(lines[1], "Docker engine version: Docker Engine ") {
+		!strings.HasPrefix(lines[1], "Docker engine version: ") {
 		t.Errorf("the first log lines do not name the engine %q:\n%s", wantLog, strings.Join(lines[:min(3, len(lines))], "\n"))
 	}
 	if !stepSeesRun {
 		return
 	}
-	if !strings.Contains(r.out, "root="+d.DataRoot+"\n") {
-		t.Errorf("the step's /var/run/docker.sock is not the run's engine: want root=%s in\n%s", d.DataRoot, r.out)
+	if !strings.Contains(r.out, "root="+root+"\n") {
+		t.Errorf("the step's /var/run/docker.sock is not the run's engine: want root=%s in\n%s", root, r.out)
 	}
-	if !strings.Contains(r.out, "image="+built) {
+	if !hasImageLine(r.out, built) {
 		t.Errorf("the step's docker does not see the image the run built (%s...):\n%s", built, r.out)
 	}
 }
@@ -187,7 +187,7 @@ func TestE2EEngineByContext(t *testing.T) {
 			storeContext(t, cfg, "second", d.Host, nil)
 			args := append([]string{"run", "-f", "acb.yaml", dir}, c.set(t, cfg)...)
 			r := acbRun(t, args...)
-			assertRanOnSecond(t, r, d, built, c.wantLog, true)
+			assertRanOn(t, r, d.DataRoot, built, c.wantLog, true)
 		})
 	}
 }
@@ -236,7 +236,7 @@ func TestE2EEngineTLS(t *testing.T) {
 		t.Setenv("DOCKER_TLS_VERIFY", "1")
 		t.Setenv("DOCKER_CERT_PATH", d.TLS.Dir)
 		r := acbRun(t, "run", "-f", "acb.yaml", dir)
-		assertRanOnSecond(t, r, d, "", d.TCPHost+", from DOCKER_HOST", false)
+		assertRanOn(t, r, d.DataRoot, "", d.TCPHost+", from DOCKER_HOST", false)
 		if !strings.Contains(r.log, "Steps get /var/run/docker.sock of the engine's host") {
 			t.Errorf("a tcp engine's steps: no line saying which socket they get:\n%s", r.log)
 		}
@@ -246,7 +246,7 @@ func TestE2EEngineTLS(t *testing.T) {
 		storeContext(t, cfg, "second-tls", d.TCPHost, map[string][]byte{
 			"ca.pem": read(d.TLS.CA), "cert.pem": read(d.TLS.Cert), "key.pem": read(d.TLS.Key)})
 		r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "second-tls")
-		assertRanOnSecond(t, r, d, "", `context "second-tls" (`+d.TCPHost+`), from --context`, false)
+		assertRanOn(t, r, d.DataRoot, "", `context "second-tls" (`+d.TCPHost+`), from --context`, false)
 	})
 	t.Run("no client certificate", func(t *testing.T) {
 		isolateEngineEnv(t)
@@ -276,7 +276,7 @@ func TestE2EEngineSSH(t *testing.T) {
 	mi := azurefake.NewManagedIdentity(t)
 	mi.SetEnv(t)
 	r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "over-ssh", "--identity", "[system]")
-	assertRanOnSecond(t, r, d, built, `context "over-ssh" (`+host+`), from --context`, true)
+	assertRanOn(t, r, d.DataRoot, built, `context "over-ssh" (`+host+`), from --context`, true)
 	if n := strings.Count(r.log, "Step identity unavailable: the Docker engine at "+host+" is not on this machine"); n != 1 {
 		t.Errorf("an ssh engine: %d step identity notes, want 1:\n%s", n, r.log)
 	}
@@ -341,7 +341,7 @@ func TestE2ELocalServicesOnSecondEngine(t *testing.T) {
 		}
 	}
 	r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "second", "--identity", "[system]", "--pull", "never")
-	assertRanOnSecond(t, r, d, "", `context "second" (`+d.Host+`), from --context`, false)
+	assertRanOn(t, r, d.DataRoot, "", `context "second" (`+d.Host+`), from --context`, false)
 	if strings.Contains(r.log, "unavailable") || strings.Contains(regLog.String(), "unavailable") {
 		t.Errorf("a local engine through a context was called unavailable:\n%s\n%s", r.log, regLog.String())
 	}
@@ -361,4 +361,63 @@ func probeTCP(addr string) string {
 	}
 	c.Close()
 	return "open"
+}
+
+// hasImageLine reports whether the test client printed an image= line with
+// a tag starting with ref (Podman names it docker.io/ref).
+func hasImageLine(out, ref string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		tag, ok := strings.CutPrefix(line, "image=")
+		if ok && (strings.HasPrefix(tag, ref) || strings.HasPrefix(tag, "docker.io/"+ref)) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestE2EPodman runs build and cmd steps through Podman's Docker-compatible
+// service (Debian's podman), reached through a context: the log names
+// Podman, the build is FROM an image only that Podman has, the step's
+// /var/run/docker.sock is Podman's socket, and the step identity endpoint
+// is said once to be unavailable.
+func TestE2EPodman(t *testing.T) {
+	ctx := testenv.Context(t, 3*time.Minute)
+	p, err := testenv.StartPodman(ctx)
+	t.Cleanup(func() {
+		if err := p.Stop(); err != nil {
+			t.Errorf("stopping podman: %v", err)
+		}
+	})
+	if errors.Is(err, testenv.ErrNoPodman) {
+		t.Skipf("%v", err)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := p.Engine(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	client := fmt.Sprintf("acbtest/podman-client-%d:1", os.Getpid())
+	if err := testenv.BuildDockerClientImage(ctx, e, client, "podman"); err != nil {
+		t.Fatal(err)
+	}
+	mi := azurefake.NewManagedIdentity(t)
+	mi.SetEnv(t)
+	cfg := isolateEngineEnv(t)
+	storeContext(t, cfg, "podman", p.Host, nil)
+	dir, built := engineTask(t, client)
+	r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "podman", "--pull", "never", "--identity", "[system]")
+	assertRanOn(t, r, p.Root, built, `context "podman" (`+p.Host+`), from --context`, true)
+	// Podman creates a network's bridge with its first container, after
+	// acb would listen on its gateway: acb says once that steps get no
+	// identity endpoint.
+	if n := strings.Count(r.log, "Step identity unavailable"); n != 1 {
+		t.Errorf("%d step identity notes on Podman, want 1:\n%s", n, r.log)
+	}
+	lines := logLines(r.log)
+	if len(lines) < 3 || !strings.HasPrefix(lines[1], "Docker engine version: Podman Engine ") || !strings.HasPrefix(lines[2], "Podman: ") {
+		t.Errorf("the log does not say the engine is Podman:\n%s", strings.Join(lines[:min(3, len(lines))], "\n"))
+	}
 }
