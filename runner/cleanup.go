@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/acb-dev/acb/runner/engine"
@@ -18,9 +19,11 @@ const cleanupTimeout = 2 * time.Minute
 // volumes and the secret volumes — on a context that ignores the run's
 // cancellation. Failures are logged, never swallowed silently.
 func (r *run) cleanup(ctx context.Context, runErr error) {
+	defer r.timed(TimeCleanup, time.Now())
 	interrupted := ctx.Err() != nil
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
 	defer cancel()
+	start := time.Now()
 	r.awaitRemovals()
 	if !interrupted && r.keepForDebug(ctx, runErr) {
 		return
@@ -35,27 +38,43 @@ func (r *run) cleanup(ctx context.Context, runErr error) {
 	if runErr != nil {
 		containers = append(containers, r.strayContainers(ctx, kept)...)
 	}
+	var wg sync.WaitGroup
 	for _, name := range containers {
-		if err := r.eng.RemoveContainer(ctx, name); err != nil && !errors.Is(err, engine.ErrNotFound) {
-			r.c.errorf("", evCleanup, "Failed to remove container: %s, err: %v", name, err)
-		}
+		wg.Go(func() {
+			if err := r.eng.RemoveContainer(ctx, name); err != nil && !errors.Is(err, engine.ErrNotFound) {
+				r.c.errorf("", evCleanup, "Failed to remove container: %s, err: %v", name, err)
+			}
+		})
 	}
+	wg.Wait()
+	r.timed(TimeCleanContainer, start)
 	if len(kept) > 0 {
 		r.c.logf("", evCleanup, "Keeping containers: %s", strings.Join(kept, ", "))
 		// The kept containers mount the volumes: keep those too.
 		r.c.logf("", evCleanup, "Keeping volumes used by kept containers: %s", strings.Join(volumes, ", "))
 		volumes = nil
 	}
-	for i := len(networks) - 1; i >= 0; i-- {
-		if err := r.eng.RemoveNetwork(ctx, networks[i]); err != nil && !errors.Is(err, engine.ErrNotFound) {
-			r.c.errorf("", evCleanup, "Failed to delete network: %s, err: %v", networks[i], err)
-		}
+	// With the containers gone nothing uses the networks and volumes any
+	// more: all of them are removed at once (a network's removal is the
+	// engine's slowest clean-up call).
+	start = time.Now()
+	for _, n := range networks {
+		wg.Go(func() {
+			defer r.timed(TimeCleanNetworks, start)
+			if err := r.eng.RemoveNetwork(ctx, n); err != nil && !errors.Is(err, engine.ErrNotFound) {
+				r.c.errorf("", evCleanup, "Failed to delete network: %s, err: %v", n, err)
+			}
+		})
 	}
 	for _, v := range volumes {
-		if err := r.eng.RemoveVolume(ctx, v); err != nil && !errors.Is(err, engine.ErrNotFound) {
-			r.c.errorf("", evCleanup, "Failed to remove volume: %s, err: %v", v, err)
-		}
+		wg.Go(func() {
+			defer r.timed(TimeCleanVolumes, start)
+			if err := r.eng.RemoveVolume(ctx, v); err != nil && !errors.Is(err, engine.ErrNotFound) {
+				r.c.errorf("", evCleanup, "Failed to remove volume: %s, err: %v", v, err)
+			}
+		})
 	}
+	wg.Wait()
 }
 
 // strayContainers lists the run's containers the engine still has but the

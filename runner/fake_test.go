@@ -26,6 +26,7 @@ type fakeEngine struct {
 	ends     map[string][]time.Time
 	removed  []string
 	volumes  map[string]bool
+	madeVols []string // every volume created, in order
 	networks map[string]bool
 	gateway  string // NetworkGateway's answer; empty fails
 }
@@ -39,6 +40,7 @@ func (f *fakeEngine) CreateVolume(_ context.Context, name string, _ map[string]s
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.volumes[name] = true
+	f.madeVols = append(f.madeVols, name)
 	return nil
 }
 func (f *fakeEngine) RemoveVolume(_ context.Context, name string) error {

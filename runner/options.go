@@ -131,6 +131,12 @@ type Options struct {
 	// (see identity.go). Nil serves none.
 	StepIdentity identity.TokenSource
 
+	// Timing, when set, is told how long each part of the run took (the
+	// Time* parts: set-up, its volume, networks and home volume, the
+	// steps, clean-up and its parts), as each ends. acb run calls it with
+	// ACB_TIMING=1 set; the benchmark harness reads it.
+	Timing func(part string, elapsed time.Duration)
+
 	// AfterSuccess is called after each "Step ID: X marked as successful"
 	// line of a successful run, in file order; an error fails the run.
 	AfterSuccess func(ctx context.Context, step *graph.Step, res *StepResult) error

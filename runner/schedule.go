@@ -30,6 +30,7 @@ func (r *run) schedule(ctx context.Context) error {
 	ctx, cancelCause := context.WithCancelCause(ctx)
 	defer cancelCause(nil)
 	defer r.discardAllPrepared(ctx)
+	defer r.timed(TimeSteps, time.Now())
 
 	pending := make(map[string]int, len(r.steps))
 	dependents := make(map[string][]string, len(r.steps))

@@ -28,16 +28,22 @@ const HomeDir = "/acb/home"
 // ACR's order as each part completes. Every part has ended when setup
 // returns, so clean-up sees all that was created.
 func (r *run) setup(ctx context.Context) error {
+	defer r.timed(TimeSetup, time.Now())
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	source := r.startPart(ctx, r.setupSource)
+	source := r.startPart(ctx, func(ctx context.Context) error {
+		defer r.timed(TimeSetupVolume, time.Now())
+		return r.setupSource(ctx)
+	})
 	var nets []netResult
 	networks := r.startPart(ctx, func(ctx context.Context) error {
+		defer r.timed(TimeSetupNetworks, time.Now())
 		nets = r.setupNetworks(ctx)
 		return nil
 	})
 	var cfgJSON []byte
 	home := r.startPart(ctx, func(ctx context.Context) (err error) {
+		defer r.timed(TimeSetupHome, time.Now())
 		cfgJSON, err = r.setupHome(ctx)
 		return err
 	})
@@ -178,17 +184,21 @@ func (r *run) setupNetworks(ctx context.Context) []netResult {
 }
 
 // setupHome creates the home volume holding the run's Docker
-// configuration and returns the configuration written.
+// configuration and returns the configuration written. A run without cmd
+// steps has no use for either (needsHome).
 func (r *run) setupHome(ctx context.Context) ([]byte, error) {
-	if err := r.createVolume(ctx, r.home); err != nil {
-		return nil, err
-	}
 	auths, err := r.currentAuths(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrLogin, err)
 	}
 	cfgJSON, err := dockerConfigJSON(auths)
 	if err != nil {
+		return nil, err
+	}
+	if !r.needsHome() {
+		return cfgJSON, nil
+	}
+	if err := r.createVolume(ctx, r.home); err != nil {
 		return nil, err
 	}
 	cfg, err := dockerConfigTar(auths)

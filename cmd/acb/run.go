@@ -216,6 +216,11 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		Workspace:      workspaceDir,
 		KeepOnFailure:  rf.keepOnFailure || (rf.shellOnFailure && terminalOf(cmd.InOrStdin()) != nil),
 	}
+	if os.Getenv("ACB_TIMING") != "" {
+		runOpts.Timing = func(part string, d time.Duration) {
+			fmt.Fprintf(cmd.ErrOrStderr(), "acb timing: %s %.1f ms\n", part, float64(d.Microseconds())/1000)
+		}
+	}
 	stepIdentity, err := newStepIdentity(rf)
 	if err != nil {
 		return asInput(err)

@@ -1,0 +1,40 @@
+package runner
+
+import (
+	"time"
+
+	"github.com/acb-dev/acb/graph"
+)
+
+// Parts of a run reported to Options.Timing.
+const (
+	TimeSetup          = "setup"          // the whole set-up, logins and secret volumes included
+	TimeSetupVolume    = "setup.volume"   // run volume created and the source copied in
+	TimeSetupNetworks  = "setup.networks" // the task's networks created
+	TimeSetupHome      = "setup.home"     // home volume created and the Docker configuration written
+	TimeSteps          = "steps"          // from the first step's start to the last step's end
+	TimeCleanup        = "cleanup"        // the whole clean-up
+	TimeCleanContainer = "cleanup.containers"
+	TimeCleanNetworks  = "cleanup.networks"
+	TimeCleanVolumes   = "cleanup.volumes"
+)
+
+// timed reports the time since start as part to Options.Timing.
+func (r *run) timed(part string, start time.Time) {
+	if r.opts.Timing != nil {
+		r.opts.Timing(part, time.Since(start))
+	}
+}
+
+// needsHome reports whether a step of the run mounts the home volume:
+// only cmd steps do. Build and push steps run in-process, so a run
+// without cmd steps creates no home volume and writes no configuration
+// file nobody could read.
+func (r *run) needsHome() bool {
+	for _, s := range r.steps {
+		if s.Type == graph.CmdStep {
+			return true
+		}
+	}
+	return false
+}
