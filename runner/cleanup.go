@@ -36,7 +36,10 @@ func (r *run) cleanup(ctx context.Context, runErr error) {
 	r.mu.Unlock()
 
 	if runErr != nil {
-		containers = append(containers, r.strayContainers(ctx, kept)...)
+		strayC, strayN, strayV := r.strays(ctx, kept, volumes)
+		containers = appendNew(containers, strayC...)
+		networks = appendNew(networks, strayN...)
+		volumes = appendNew(volumes, strayV...)
 	}
 	var wg sync.WaitGroup
 	for _, name := range containers {
@@ -77,24 +80,59 @@ func (r *run) cleanup(ctx context.Context, runErr error) {
 	wg.Wait()
 }
 
-// strayContainers lists the run's containers the engine still has but the
-// run does not know of: a create interrupted by a cancellation can complete
-// on the engine after the client gave up. Kept containers are left alone.
-func (r *run) strayContainers(ctx context.Context, kept []string) []string {
-	lister, ok := r.eng.(engine.ContainerLister)
-	if !ok {
-		return nil
-	}
-	names, err := lister.ListContainers(ctx, engine.LabelRun, r.runID)
-	if err != nil {
-		r.c.errorf("", evCleanup, "Failed to list the run's containers: %v", err)
-		return nil
-	}
-	var out []string
-	for _, n := range names {
-		if !slices.Contains(kept, n) {
-			out = append(out, n)
+// strays lists the objects of this invocation the engine has but the run
+// does not know of: a create interrupted by a cancellation can complete on
+// the engine after the client gave up. They are found by the invocation's
+// own label (never the run id, which two runs may share) and, for the
+// helper containers of the run's volumes, by the volume. Kept containers
+// are left alone.
+func (r *run) strays(ctx context.Context, kept, volumes []string) (containers, networks, vols []string) {
+	if lister, ok := r.eng.(engine.ContainerLister); ok {
+		names, err := lister.ListContainers(ctx, engine.LabelInstance, r.uid)
+		if err != nil {
+			r.c.errorf("", evCleanup, "Failed to list the run's containers: %v", err)
+		}
+		for _, v := range volumes {
+			helpers, herr := lister.ListContainers(ctx, engine.LabelHelperVolume, v)
+			if herr != nil {
+				r.c.errorf("", evCleanup, "Failed to list the helper containers of %s: %v", v, herr)
+			}
+			names = append(names, helpers...)
+		}
+		for _, n := range names {
+			if !slices.Contains(kept, n) {
+				containers = append(containers, n)
+			}
 		}
 	}
-	return out
+	if sw, ok := r.eng.(engine.LabelLister); ok {
+		var err error
+		if networks, err = sw.ListNetworks(ctx, engine.LabelInstance, r.uid); err != nil {
+			r.c.errorf("", evCleanup, "Failed to list the run's networks: %v", err)
+		}
+		if vols, err = sw.ListVolumes(ctx, engine.LabelInstance, r.uid); err != nil {
+			r.c.errorf("", evCleanup, "Failed to list the run's volumes: %v", err)
+		}
+	}
+	return containers, networks, vols
+}
+
+// appendNew appends the names list lacks.
+func appendNew(list []string, names ...string) []string {
+	for _, n := range names {
+		if !slices.Contains(list, n) {
+			list = append(list, n)
+		}
+	}
+	return list
+}
+
+// strayContainers is the container part of strays (keep.go keeps the
+// networks and volumes of a failed run on purpose).
+func (r *run) strayContainers(ctx context.Context, kept []string) []string {
+	r.mu.Lock()
+	volumes := append([]string(nil), r.madeVolumes...)
+	r.mu.Unlock()
+	containers, _, _ := r.strays(ctx, kept, volumes)
+	return containers
 }

@@ -287,7 +287,7 @@ func (r *run) network(name string) string {
 
 // labels are set on everything the run creates.
 func (r *run) labels() map[string]string {
-	return map[string]string{engine.LabelRun: r.runID, engine.LabelOwner: r.owner}
+	return map[string]string{engine.LabelRun: r.runID, engine.LabelOwner: r.owner, engine.LabelInstance: r.uid}
 }
 
 // track records an engine object for clean-up.

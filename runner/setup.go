@@ -212,12 +212,15 @@ func (r *run) setupHome(ctx context.Context) ([]byte, error) {
 }
 
 func (r *run) createVolume(ctx context.Context, name string) error {
-	if err := r.eng.CreateVolume(ctx, name, r.labels()); err != nil {
-		return engineErr("creating volume "+name, err)
-	}
+	// Recorded before the create: a create cancelled by a failing sibling
+	// set-up can still complete on the engine. The name holds the run's
+	// uuid, so removing it can never touch another run's volume.
 	r.mu.Lock()
 	r.madeVolumes = append(r.madeVolumes, name)
 	r.mu.Unlock()
+	if err := r.eng.CreateVolume(ctx, name, r.labels()); err != nil {
+		return engineErr("creating volume "+name, err)
+	}
 	return nil
 }
 

@@ -10,7 +10,9 @@ import (
 
 // AssertNoLeftovers fails the test if any container, network or volume
 // carries the label dev.acb.run=runLabelValue (engine.LabelRun), listing
-// them. Call it at the end of a test, after the code under test cleaned up.
+// them, and then removes them, so a failing test leaves nothing on the
+// shared engine. Call it at the end of a test, after the code under test
+// cleaned up (or register it with t.Cleanup before anything can fail).
 func AssertNoLeftovers(t testing.TB, runLabelValue string) {
 	t.Helper()
 	e := Engine(t)
@@ -23,5 +25,15 @@ func AssertNoLeftovers(t testing.TB, runLabelValue string) {
 	if !objs.Empty() {
 		t.Errorf("testenv: leftovers labelled %s=%s: containers %q, networks %q, volumes %q",
 			engine.LabelRun, runLabelValue, objs.Containers, objs.Networks, objs.Volumes)
+		// Best effort: the failure is reported already.
+		for _, c := range objs.Containers {
+			_ = e.RemoveContainer(ctx, c)
+		}
+		for _, n := range objs.Networks {
+			_ = e.RemoveNetwork(ctx, n)
+		}
+		for _, v := range objs.Volumes {
+			_ = e.RemoveVolume(ctx, v)
+		}
 	}
 }

@@ -25,6 +25,18 @@ const DefaultStopGrace = 2 * time.Second
 // caller's context was cancelled (stop, kill, removal of helper containers).
 const cleanupTimeout = 30 * time.Second
 
+// createTimeout bounds a create call (container, network, volume).
+const createTimeout = 30 * time.Second
+
+// createContext is the context of a create call: detached from ctx and
+// bounded by createTimeout. A create the client abandons on cancellation
+// can still complete on the engine, leaving an object no caller knows of;
+// waiting for the engine's answer means the caller always knows what
+// exists, and removes it.
+func createContext(ctx context.Context) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+}
+
 // Engine is an [engine.Engine] backed by a Docker engine. It is safe for
 // concurrent use. Create it with [New] and release it with [Engine.Close].
 type Engine struct {

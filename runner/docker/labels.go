@@ -71,3 +71,29 @@ func (e *Engine) ListContainers(ctx context.Context, key, value string) ([]strin
 	}
 	return names, nil
 }
+
+// ListNetworks returns the names of the networks labelled key=value.
+func (e *Engine) ListNetworks(ctx context.Context, key, value string) ([]string, error) {
+	ns, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: client.Filters{}.Add("label", key+"="+value)})
+	if err != nil {
+		return nil, fmt.Errorf("list networks: %w", err)
+	}
+	names := make([]string, 0, len(ns.Items))
+	for _, n := range ns.Items {
+		names = append(names, n.Name)
+	}
+	return names, nil
+}
+
+// ListVolumes returns the names of the volumes labelled key=value.
+func (e *Engine) ListVolumes(ctx context.Context, key, value string) ([]string, error) {
+	vs, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: client.Filters{}.Add("label", key+"="+value)})
+	if err != nil {
+		return nil, fmt.Errorf("list volumes: %w", err)
+	}
+	names := make([]string, 0, len(vs.Items))
+	for _, v := range vs.Items {
+		names = append(names, v.Name)
+	}
+	return names, nil
+}

@@ -34,7 +34,9 @@ func (e *Engine) CreateNetwork(ctx context.Context, spec engine.NetworkSpec) err
 			return fmt.Errorf("create network %s: %w", spec.Name, engine.ErrConflict)
 		}
 	}
-	res, err := e.cli.NetworkCreate(ctx, spec.Name, opts)
+	cctx, cancelCreate := createContext(ctx)
+	res, err := e.cli.NetworkCreate(cctx, spec.Name, opts)
+	cancelCreate()
 	if err != nil {
 		return fmt.Errorf("create network %s: %w", spec.Name, mapErr(err))
 	}

@@ -14,6 +14,8 @@ import (
 	"github.com/moby/moby/api/types/container"
 	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/client"
+
+	"github.com/acb-dev/acb/runner/engine"
 )
 
 // HelperImage is the local image of the never-started containers that
@@ -26,7 +28,9 @@ const helperMountPoint = "/v"
 
 // CreateVolume creates a named local volume carrying labels.
 func (e *Engine) CreateVolume(ctx context.Context, name string, labels map[string]string) error {
-	if _, err := e.cli.VolumeCreate(ctx, client.VolumeCreateOptions{Name: name, Labels: labels}); err != nil {
+	cctx, cancelCreate := createContext(ctx)
+	defer cancelCreate()
+	if _, err := e.cli.VolumeCreate(cctx, client.VolumeCreateOptions{Name: name, Labels: labels}); err != nil {
 		return fmt.Errorf("create volume %s: %w", name, mapErr(err))
 	}
 	return nil
@@ -173,12 +177,16 @@ func (e *Engine) createHelper(ctx context.Context, volume string) (string, error
 	if _, err := e.cli.VolumeInspect(ctx, volume, client.VolumeInspectOptions{}); err != nil {
 		return "", fmt.Errorf("volume %s: %w", volume, mapErr(err))
 	}
-	created, err := e.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
+	cctx, cancelCreate := createContext(ctx)
+	defer cancelCreate()
+	created, err := e.cli.ContainerCreate(cctx, client.ContainerCreateOptions{
 		Config: &container.Config{
 			Image:           HelperImage,
 			Cmd:             []string{"/never-started"},
 			NetworkDisabled: true,
-			Labels:          map[string]string{"dev.acb.helper": "volume"},
+			// Labelled with the volume, so a helper whose create completes
+			// after the client gave up is still found and removed.
+			Labels: map[string]string{"dev.acb.helper": "volume", engine.LabelHelperVolume: volume},
 		},
 		HostConfig: &container.HostConfig{
 			NetworkMode: "none",

@@ -26,7 +26,13 @@ var ErrStopNow = errors.New("stop at once")
 
 // Labels every object acb creates carries, so a run's leftovers can be found.
 const (
-	LabelRun = "dev.acb.run" // value: the run id
+	LabelRun = "dev.acb.run" // value: the run id (--id, chosen by the user)
+	// LabelInstance is unique to one acb invocation: two runs given the
+	// same --id never sweep each other's objects.
+	LabelInstance = "dev.acb.instance" // value: the invocation's uuid
+	// LabelHelperVolume marks the never-started helper containers that
+	// copy into and out of a volume.
+	LabelHelperVolume = "dev.acb.helper-volume" // value: the volume's name
 )
 
 // Mount is a volume or bind mount in a container.
@@ -175,4 +181,14 @@ type ContainerPreparer interface {
 	// RunContainer does after its create (output, stop on cancellation, not
 	// removed).
 	RunCreated(ctx context.Context, id string, spec ContainerSpec, out Streams) (exitCode int, err error)
+}
+
+// LabelLister is implemented by engines that can list networks and volumes by
+// label, so that a failed run removes what it created even when a create
+// completed on the engine after the client gave up on it.
+type LabelLister interface {
+	// ListNetworks returns the names of the networks labelled key=value.
+	ListNetworks(ctx context.Context, key, value string) ([]string, error)
+	// ListVolumes returns the names of the volumes labelled key=value.
+	ListVolumes(ctx context.Context, key, value string) ([]string, error)
 }
