@@ -19,9 +19,10 @@ import (
 //	/bin/sh -c "docker run <acb flags> <cmd text>"
 //
 // on the host, for step text that needs a shell (Options.AllowHostShell).
-// It needs the docker CLI on PATH, talking to the same engine (DOCKER_HOST
-// as for acb). DOCKER_CONFIG points at a private temporary copy of the
-// run's Docker configuration, never the user's.
+// It needs the docker CLI on PATH; Options.HostEngine points it at the
+// run's engine (DOCKER_HOST and TLS material, whatever context chose it).
+// DOCKER_CONFIG points at a private temporary copy of the run's Docker
+// configuration, never the user's.
 func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) error {
 	cfgDir, err := os.MkdirTemp("", "acb-docker-config-")
 	if err != nil {
@@ -37,6 +38,10 @@ func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) 
 		return err
 	}
 	if err := os.WriteFile(filepath.Join(cfgDir, "config.json"), cfg, 0o600); err != nil {
+		return fmt.Errorf("host shell: %w", err)
+	}
+	engineEnv, err := r.opts.HostEngine.env(cfgDir)
+	if err != nil {
 		return fmt.Errorf("host shell: %w", err)
 	}
 	name := r.containerName(s)
@@ -60,7 +65,7 @@ func (r *run) runHostShell(ctx context.Context, s *graph.Step, res *StepResult) 
 	return r.retryLoop(ctx, s, name, out, func(ctx context.Context) error {
 		r.awaitRemoval(name) // the previous attempt's container
 		cmd := exec.CommandContext(ctx, "/bin/sh", "-c", line)
-		cmd.Env = append(append(os.Environ(), "DOCKER_CONFIG="+cfgDir), procEnv...) // last wins
+		cmd.Env = append(append(append(os.Environ(), "DOCKER_CONFIG="+cfgDir), engineEnv...), procEnv...) // last wins
 		cmd.Stdout, cmd.Stderr = out.stdout, out.stderr
 		cmd.WaitDelay = 5 * time.Second
 		err := cmd.Run()
@@ -177,4 +182,43 @@ func hostShellReserved(name string) bool {
 		return true
 	}
 	return strings.HasPrefix(name, "DOCKER_") || strings.HasPrefix(name, "LD_") || strings.HasPrefix(name, "GODEBUG")
+}
+
+// HostEngine is how the docker CLI of host-shell steps reaches the run's
+// engine: the address and TLS material the run resolved (from a context,
+// DOCKER_HOST or the default), passed as DOCKER_HOST and DOCKER_CERT_PATH
+// since DOCKER_CONFIG is the run's private directory, where the user's
+// contexts are not.
+type HostEngine struct {
+	// Host is the engine address (unix://, tcp://, ssh://).
+	Host string
+	// CA, Cert and Key are PEM TLS material; nil when none.
+	CA, Cert, Key []byte
+	// SkipTLSVerify turns off server certificate verification.
+	SkipTLSVerify bool
+}
+
+// env returns the docker CLI's variables for the engine, writing the TLS
+// material into dir (the private DOCKER_CONFIG). A nil HostEngine leaves the
+// environment as it is.
+func (h *HostEngine) env(dir string) ([]string, error) {
+	if h == nil || h.Host == "" {
+		return nil, nil
+	}
+	env := []string{"DOCKER_HOST=" + h.Host, "DOCKER_CONTEXT=", "DOCKER_TLS=", "DOCKER_TLS_VERIFY=", "DOCKER_CERT_PATH=" + dir}
+	if h.CA == nil && h.Cert == nil && h.Key == nil {
+		return env, nil
+	}
+	for name, data := range map[string][]byte{"ca.pem": h.CA, "cert.pem": h.Cert, "key.pem": h.Key} {
+		if data == nil {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, name), data, 0o600); err != nil {
+			return nil, err
+		}
+	}
+	if h.SkipTLSVerify {
+		return append(env, "DOCKER_TLS=1"), nil
+	}
+	return append(env, "DOCKER_TLS_VERIFY=1"), nil
 }

@@ -94,6 +94,9 @@ type Options struct {
 	// uses (context, address, version), so a run on the wrong engine is
 	// seen at once. Empty logs none.
 	EngineLines []string
+	// HostEngine points the docker CLI of host-shell steps
+	// (AllowHostShell) at the run's engine; nil leaves the environment's.
+	HostEngine *HostEngine
 	// EngineSocket is the path, on the engine's host, of the engine's unix
 	// socket, bind-mounted at /var/run/docker.sock in cmd step containers
 	// so a step's docker talks to the run's engine. Empty means

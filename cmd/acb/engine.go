@@ -7,6 +7,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/acb-dev/acb/runner"
 	"github.com/acb-dev/acb/runner/docker"
 	"github.com/acb-dev/acb/runner/docker/endpoint"
 )
@@ -70,4 +71,9 @@ func engineLines(ep endpoint.Endpoint, info docker.ServerInfo) []string {
 		lines = append(lines, fmt.Sprintf("Steps get %s of the engine's host as their Docker socket", "/var/run/docker.sock"))
 	}
 	return lines
+}
+
+// hostEngine is the run's engine for the docker CLI of host-shell steps.
+func hostEngine(ep endpoint.Endpoint) *runner.HostEngine {
+	return &runner.HostEngine{Host: ep.Host, CA: ep.CA, Cert: ep.Cert, Key: ep.Key, SkipTLSVerify: ep.SkipTLSVerify}
 }

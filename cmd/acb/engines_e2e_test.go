@@ -14,6 +14,7 @@ import (
 	"io"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -419,5 +420,50 @@ func TestE2EPodman(t *testing.T) {
 	lines := logLines(r.log)
 	if len(lines) < 3 || !strings.HasPrefix(lines[1], "Docker engine version: Podman Engine ") || !strings.HasPrefix(lines[2], "Podman: ") {
 		t.Errorf("the log does not say the engine is Podman:\n%s", strings.Join(lines[:min(3, len(lines))], "\n"))
+	}
+}
+
+// TestE2EHostShellOnSecondEngine: a host-shell step's docker CLI (whose
+// DOCKER_CONFIG is the run's private directory, without the user's
+// contexts) reaches the run's engine, through a unix context and a TLS one.
+func TestE2EHostShellOnSecondEngine(t *testing.T) {
+	d, client := second(t)
+	if _, err := exec.LookPath("docker"); err != nil {
+		t.Fatalf("host-shell steps need the docker CLI (scripts/ensure-docker.sh installs it): %v", err)
+	}
+	dir := t.TempDir()
+	task := "version: v1.1.0\nsteps:\n  - cmd: " + client + " | sed s/^/piped:/\n"
+	if err := os.WriteFile(filepath.Join(dir, "acb.yaml"), []byte(task), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := func(path string) []byte {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	for _, c := range []struct {
+		name, host string
+		tls        map[string][]byte
+		root       string // what the step's socket must show; "" when a tcp engine's steps get the host's socket
+	}{
+		{"unix", d.Host, nil, d.DataRoot},
+		{"tls", d.TCPHost, map[string][]byte{"ca.pem": read(d.TLS.CA), "cert.pem": read(d.TLS.Cert), "key.pem": read(d.TLS.Key)}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			cfg := isolateEngineEnv(t)
+			storeContext(t, cfg, "second-"+c.name, c.host, c.tls)
+			r := acbRun(t, "run", "-f", "acb.yaml", dir, "--context", "second-"+c.name, "--allow-host-shell", "--pull", "never")
+			if r.code != 0 {
+				t.Fatalf("exit %d: the host docker CLI did not run %s, which only the second engine has", r.code, client)
+			}
+			if !strings.Contains(r.out, "piped:root=") {
+				t.Errorf("the step's output did not go through the host shell's pipe:\n%s", r.out)
+			}
+			if c.root != "" && !strings.Contains(r.out, "piped:root="+c.root+"\n") {
+				t.Errorf("the host-shell step's socket is not the run's engine: want root=%s in\n%s", c.root, r.out)
+			}
+		})
 	}
 }

@@ -235,6 +235,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		eng = dockerEngine
 		runOpts.EngineLines = lines
 		runOpts.EngineSocket = dockerEngine.Endpoint().SocketPath()
+		runOpts.HostEngine = hostEngine(dockerEngine.Endpoint())
 		runOpts.StepIdentity = stepIdentityFor(ctx, stepIdentity, dockerEngine.Host(), out)
 	}
 	if rf.timeout > 0 {
