@@ -6,22 +6,16 @@ import (
 	"github.com/acb-dev/acb/internal/diag"
 )
 
-// buildKitNotices warns about build steps that ask for BuildKit (cache:
-// enabled, DOCKER_BUILDKIT=1 in the step's environment), which acb's
-// executor does not use yet: they are built with the engine's classic
-// builder. Remove this once the executor builds such steps with BuildKit.
+// buildKitNotices warns about cache: enabled on build steps: acb builds
+// them with the engine's BuildKit as ACR does, but with an inline cache
+// instead of ACR's separate registry cache (the engine's embedded BuildKit
+// cannot export one). DOCKER_BUILDKIT=1 needs no notice: such steps are
+// built with BuildKit, as on ACR.
 func (p *parser) buildKitNotices(t *Task) {
 	for _, s := range t.Steps {
-		if s.Type != BuildStep {
-			continue
-		}
-		if strings.EqualFold(s.Cache, "enabled") {
+		if s.Type == BuildStep && strings.EqualFold(s.Cache, "enabled") {
 			p.diags = append(p.diags, diag.Warnf(s.Pos, s.ID,
-				"cache: enabled needs BuildKit, which acb does not use yet: the step is built with the classic builder, without ACR's registry cache"))
-		}
-		if s.UsesBuildKit() {
-			p.diags = append(p.diags, diag.Warnf(s.Pos, s.ID,
-				"DOCKER_BUILDKIT=1 asks for BuildKit, which acb does not use yet: the step is built with the classic builder"))
+				"cache: enabled builds with BuildKit and an inline cache imported from the step's tags, not ACR's separate registry cache (cache_<task>_<step> tags)"))
 		}
 	}
 }

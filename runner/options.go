@@ -90,6 +90,19 @@ type Options struct {
 	// DryRun prints the plan and touches no engine; the engine may be nil.
 	DryRun bool
 
+	// BuildKit builds every build step with the engine's BuildKit (acb run
+	// --buildkit, a local speed-up), falling back to the classic builder
+	// with one warning when the engine has none. Steps with
+	// DOCKER_BUILDKIT=1 in their env or cache: enabled use BuildKit
+	// regardless, as on ACR.
+	BuildKit bool
+	// BuildSecrets are the values `docker build --secret id=X` reads when
+	// it names no src= or env=: the task's secrets by id.
+	BuildSecrets map[string]string
+	// SSHAuthSock is the ssh-agent socket `docker build --ssh default`
+	// lends to the build ($SSH_AUTH_SOCK); "" for none.
+	SSHAuthSock string
+
 	// EngineLines are logged before anything else: which engine the run
 	// uses (context, address, version), so a run on the wrong engine is
 	// seen at once. Empty logs none.

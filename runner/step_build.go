@@ -69,6 +69,14 @@ func (r *run) runBuild(ctx context.Context, s *graph.Step, res *StepResult) erro
 	}
 	r.c.logf(s.ID, evScan, "Successfully scanned dependencies")
 
+	feats := scanDockerfileFeatures(dockerfile)
+	bk, err := r.chooseBuildKit(ctx, s, b, feats)
+	if err != nil {
+		return err
+	}
+	if bk != nil {
+		return r.runBuildKit(ctx, bk, s, plan, dockerfile, feats, res, out)
+	}
 	var ignore *patternmatcher.PatternMatcher
 	if plan.remote == "" {
 		if ignore, err = r.dockerignore(ctx, plan.ctxPath); err != nil {

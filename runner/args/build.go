@@ -30,6 +30,9 @@ type Build struct {
 	Labels                       map[string]string
 	Platform, Network, Isolation string
 	AddHosts, CacheFrom          []string
+	// Secrets are --secret values (id=X[,src=F|,env=V]) and SSH the --ssh
+	// values (default[=socket]); both need BuildKit.
+	Secrets, SSH []string
 
 	// ShellVars lists the parameters that ACR's host shell would have
 	// expanded but that acb keeps literally, as in Cmd.ShellVars.
@@ -67,6 +70,8 @@ func ParseBuild(s string) (*Build, error) {
 	fs.StringVar(&b.Isolation, "isolation", "", "")
 	fs.StringArrayVar(&b.AddHosts, "add-host", nil, "")
 	fs.StringArrayVar(&b.CacheFrom, "cache-from", nil, "")
+	fs.StringArrayVar(&b.Secrets, "secret", nil, "")
+	fs.StringArrayVar(&b.SSH, "ssh", nil, "")
 	fs.BoolVar(&rm, "rm", true, "")
 	fs.BoolVar(&forceRm, "force-rm", false, "")
 

@@ -31,10 +31,11 @@ func TestParseBuild(t *testing.T) {
 		{"labels", "--label a=b --label c --label=d=e=f .", &Build{Context: ".", Labels: map[string]string{"a": "b", "c": "", "d": "e=f"}}},
 		{"everything", "-t r.io/a:1 -t r.io/a:latest -f docker/Dockerfile --target prod --platform linux/arm64 " +
 			"--network host --isolation hyperv --add-host h:1.2.3.4 --cache-from r.io/a:cache --cache-from r.io/b " +
-			"-q --rm --force-rm ctx",
+			"-q --rm --force-rm --secret id=s1 --secret id=s2,src=f --ssh default ctx",
 			&Build{Tags: []string{"r.io/a:1", "r.io/a:latest"}, Dockerfile: "docker/Dockerfile", Target: "prod",
 				Platform: "linux/arm64", Network: "host", Isolation: "hyperv", AddHosts: []string{"h:1.2.3.4"},
-				CacheFrom: []string{"r.io/a:cache", "r.io/b"}, Quiet: true, Context: "ctx"}},
+				CacheFrom: []string{"r.io/a:cache", "r.io/b"}, Quiet: true, Context: "ctx",
+				Secrets: []string{"id=s1", "id=s2,src=f"}, SSH: []string{"default"}}},
 		{"equals form", "--file=x/Dockerfile --tag=t --target=s .", &Build{Tags: []string{"t"}, Dockerfile: "x/Dockerfile", Target: "s", Context: "."}},
 		{"folded block (YAML >)", "-t hello:1 -f Dockerfile .\n", &Build{Tags: []string{"hello:1"}, Dockerfile: "Dockerfile", Context: "."}},
 		{"git context with fragment", "-t a https://github.com/o/r.git#main:docker", &Build{Tags: []string{"a"}, Context: "https://github.com/o/r.git#main:docker"}},
@@ -70,7 +71,7 @@ func TestParseBuildErrors(t *testing.T) {
 		{`-t a ""`, "empty build context"},
 		{"-t a -", "stdin"},
 		{"--iidfile id.txt .", `unsupported docker build option "--iidfile" in build (supported: `},
-		{"--secret id=x .", `unsupported docker build option "--secret"`},
+		{"--squash .", `unsupported docker build option "--squash"`},
 		{"-x .", `unsupported docker build option "-x"`},
 		{"--help .", `unsupported docker build option "-h/--help"`},
 		{"-t", "invalid docker build options in build"},

@@ -50,6 +50,8 @@ type Engine struct {
 
 	helperMu    sync.Mutex
 	helperReady bool // the volume helper image is known to exist
+
+	bk buildkitProbe // the engine's BuildKit, probed once (buildkit.go)
 }
 
 var _ engine.Engine = (*Engine)(nil)
