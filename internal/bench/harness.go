@@ -165,6 +165,7 @@ func (h *Harness) Run(ctx context.Context) (*Report, error) {
 	}{
 		{"startup", h.startup},
 		{"frontend", h.frontEnd},
+		{"fixed", h.fixed},
 		{"steps", h.steps},
 		{"parallel", h.parallel},
 		{"build", h.build},
