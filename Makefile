@@ -5,6 +5,8 @@
 #   make bench   runs the benchmark harness and rewrites BENCHMARKS.md
 #   make lint    gofmt and go vet
 #   make demo    runs the offline example end to end (scripts/demo.sh)
+#   make release builds the release archives, checksums and SBOMs in dist/ (VERSION=vX.Y.Z)
+#   make image   builds the container image acb:<version> (FROM scratch) on the local engine
 #   make docs    regenerates the command docs and man pages in docs/ (after any flag or help change)
 
 GO       ?= go
@@ -13,9 +15,11 @@ PKGS     := ./...
 # tags), v0.1.0-dev before the first tag. `make release VERSION=v0.1.0` sets it.
 VERSION  ?= $(shell git describe --tags --match 'v[0-9]*.[0-9]*.[0-9]*' --dirty 2>/dev/null || echo v0.1.0-dev)
 REVISION ?= $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+# The container image's tag (no + in Docker tags).
+IMAGE    ?= acb:$(subst +,-,$(VERSION))
 LDFLAGS  := -s -w -X github.com/acb-dev/acb/internal/version.Version=$(VERSION) -X github.com/acb-dev/acb/internal/version.Revision=$(REVISION)
 
-.PHONY: all build example demo test unit lint bench engine clean docs
+.PHONY: all build example demo test unit lint bench engine clean docs release image
 
 all: build
 
@@ -40,6 +44,15 @@ test: engine lint
 unit:
 	$(GO) test -count=1 $(PKGS)
 
+# release cross-compiles the static binaries (linux, darwin, windows on amd64
+# and arm64) and writes archives, SBOMs and checksums to dist/.
+release:
+	VERSION=$(VERSION) REVISION=$(REVISION) bash scripts/release.sh
+
+# image builds a FROM-scratch image of acb with the docker CLI (engine needed).
+image: engine
+	VERSION=$(VERSION) REVISION=$(REVISION) IMAGE=$(IMAGE) bash scripts/image.sh
+
 # docs writes docs/cli (Markdown) and docs/man (man pages) from the cobra
 # command tree; TestDocsAreCurrent fails until they are regenerated.
 docs:
@@ -54,4 +67,4 @@ bench: engine build
 	bash scripts/bench.sh
 
 clean:
-	rm -rf bin examples/hello/hello .bench
+	rm -rf bin dist examples/hello/hello .bench
