@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"errors"
 	"net/http"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner"
+	"github.com/acb-dev/acb/runner/docker/endpoint"
 	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/runner/output"
 	"github.com/acb-dev/acb/template"
@@ -85,10 +85,10 @@ func completeTaskFiles(*cobra.Command, []string, string) ([]cobra.Completion, co
 }
 
 // completeContextNames completes the docker CLI's context names: "default"
-// and every context stored under $DOCKER_CONFIG/contexts/meta.
+// and every context in its store ($DOCKER_CONFIG, else ~/.docker).
 func completeContextNames(_ *cobra.Command, _ []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
 	var out []cobra.Completion
-	for _, name := range dockerContextNames(dockerConfigDir(os.Getenv, os.UserHomeDir)) {
+	for _, name := range dockerContextNames(endpoint.ConfigDir(os.Getenv)) {
 		if strings.HasPrefix(name, toComplete) {
 			out = append(out, name)
 		}
@@ -96,32 +96,14 @@ func completeContextNames(_ *cobra.Command, _ []string, toComplete string) ([]co
 	return out, cobra.ShellCompDirectiveNoFileComp
 }
 
-// dockerConfigDir is $DOCKER_CONFIG, else ~/.docker, as the docker CLI reads it.
-func dockerConfigDir(getenv func(string) string, home func() (string, error)) string {
-	if dir := getenv("DOCKER_CONFIG"); dir != "" {
-		return dir
-	}
-	h, err := home()
-	if err != nil {
-		return ""
-	}
-	return filepath.Join(h, ".docker")
-}
-
 // dockerContextNames lists "default" and the contexts the docker CLI stores
-// in configDir: contexts/meta/<digest of the name>/meta.json, whose "Name"
-// field is the context's name. Unreadable entries are skipped: this only
+// in configDir, sorted. An unreadable store lists only "default": this only
 // feeds completion.
 func dockerContextNames(configDir string) []string {
-	names := []string{"default"}
-	metas, _ := filepath.Glob(filepath.Join(configDir, "contexts", "meta", "*", "meta.json"))
-	for _, path := range metas {
-		b, err := os.ReadFile(path)
-		if err != nil {
-			continue
-		}
-		var meta struct{ Name string }
-		if json.Unmarshal(b, &meta) == nil && meta.Name != "" && meta.Name != "default" {
+	names := []string{endpoint.DefaultContext}
+	stored, _ := endpoint.NewStore(configDir).List()
+	for _, meta := range stored {
+		if meta.Name != endpoint.DefaultContext {
 			names = append(names, meta.Name)
 		}
 	}
