@@ -84,9 +84,10 @@ func TestE2EWorkspaceBuildReadsIt(t *testing.T) {
 }
 
 func TestWorkspaceNotADirectory(t *testing.T) {
-	f := filepath.Join(t.TempDir(), "file")
-	writeFiles(t, filepath.Dir(f), map[string]string{"file": "x"})
-	r := acbRun(t, "run", "/dev/null", "-f", "/dev/null", "--workspace", f, "--dry-run")
+	dir := t.TempDir()
+	f := filepath.Join(dir, "file")
+	writeFiles(t, dir, map[string]string{"file": "x", "acb.yaml": "version: v1.1.0\nsteps:\n  - cmd: acbtest/busybox:1 true\n"})
+	r := acbRun(t, "run", "/dev/null", "-f", filepath.Join(dir, "acb.yaml"), "--workspace", f, "--dry-run")
 	if r.code != exitInput || !strings.Contains(r.log, "--workspace: "+f+" is not a directory") {
 		t.Errorf("exit %d", r.code)
 	}
