@@ -169,6 +169,7 @@ func (h *Harness) Run(ctx context.Context) (*Report, error) {
 		{"steps", h.steps},
 		{"parallel", h.parallel},
 		{"build", h.build},
+		{"buildkit", h.buildkit},
 		{"push", h.push},
 	}
 	var errs []error

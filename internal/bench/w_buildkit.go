@@ -1,0 +1,97 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+)
+
+// buildkit measures builds through the engine's BuildKit: `acb run
+// --buildkit` against the BuildKit docker CLI (Debian's 20.10 client,
+// DOCKER_BUILDKIT=1), for a build without cache, a rebuild of an
+// unchanged context, and a rebuild after one small file changed. The
+// context is the classic build's (Dockerfile, a random file) plus that
+// small file, COPYed last.
+func (h *Harness) buildkit(ctx context.Context) error {
+	w := fmt.Sprintf("BuildKit build, %d MiB context", h.cfg.BuildMiB)
+	cli := "/usr/bin/docker"
+	if _, err := os.Stat(cli); err != nil {
+		return fmt.Errorf("the BuildKit docker CLI (Debian's docker.io client, %s): %w", cli, err)
+	}
+	dir := filepath.Join(h.tmp, "buildkit")
+	if err := writeBuildContext(dir, h.cfg.BuildMiB); err != nil {
+		return err
+	}
+	df := "FROM " + BusyboxTag + "\nCOPY data /data\nCOPY small.txt /small.txt\n"
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(df), 0o644); err != nil {
+		return err
+	}
+	small := filepath.Join(dir, "small.txt")
+	edits := 0
+	edit := func(context.Context) error {
+		edits++
+		return os.WriteFile(small, []byte("edit "+strconv.Itoa(edits)+"\n"), 0o644)
+	}
+	if err := edit(ctx); err != nil {
+		return err
+	}
+	label := LabelKey + "=" + h.id
+	tag := func(v string) string { return "acbbench/buildkit:" + v + "-" + h.id }
+	h.images = append(h.images, tag("acb"), tag("cli"))
+	task := func(name, flags string) (string, error) {
+		return h.writeTask(name, fmt.Sprintf("version: v1.1.0\nsteps:\n  - id: build\n    build: -t %s %s--label %s .\n", tag("acb"), flags, label))
+	}
+	cold, err := task("buildkit-cold.yaml", "--no-cache ")
+	if err != nil {
+		return err
+	}
+	warm, err := task("buildkit-warm.yaml", "")
+	if err != nil {
+		return err
+	}
+	acb := func(task string) func() Cmd {
+		return func() Cmd {
+			c := h.acbRun(task, dir)
+			c.Args = append(c.Args, "--buildkit")
+			return c
+		}
+	}
+	docker := func(noCache bool) func() Cmd {
+		return func() Cmd {
+			args := []string{"build", "-q", "--label", label, "-t", tag("cli")}
+			if noCache {
+				args = append(args, "--no-cache")
+			}
+			return Cmd{Path: cli, Args: append(args, dir), Env: []string{"DOCKER_BUILDKIT=1"}}
+		}
+	}
+	const vCLIBK = "docker CLI 20.10, BuildKit"
+	scenarios := []struct {
+		name    string
+		task    string
+		noCache bool
+		prepare func(context.Context) error
+	}{
+		{"no cache", cold, true, nil},
+		{"no change", warm, false, nil},
+		{"one small file changed", warm, false, edit},
+	}
+	for _, sc := range scenarios {
+		vA, vC := vACB+" --buildkit, "+sc.name, vCLIBK+", "+sc.name
+		res, err := h.measure(ctx, w, h.cfg.Reps, []Variant{
+			{Name: vA, NeedsRun: true, Prepare: sc.prepare, Do: process(acb(sc.task))},
+			{Name: vC, Prepare: sc.prepare, Do: process(docker(sc.noCache))},
+		})
+		if sc.name == "no change" {
+			h.keepRSS(w+", no change", res[vA])
+		}
+		if err != nil {
+			return err
+		}
+		h.addRow(w, vA, res, vC)
+		h.addRow(w, vC, res, "")
+	}
+	return nil
+}
