@@ -87,7 +87,12 @@ func (h *Harness) fixed(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	twenty, err := h.writeTask("fixed-twenty.yaml", cmdTask(stepsN, "true", false))
+	if err != nil {
+		return err
+	}
 	loop := NewAPILoop(h.cli, h.labels())
+	vOnly := fmt.Sprintf("acb run --only s%d of %d sequential `true` steps (the debug loop)", stepsN/2, stepsN)
 	const (
 		vEmpty   = "acb run, a task with no step"
 		vOne     = "acb run, one `true` step"
@@ -99,6 +104,11 @@ func (h *Harness) fixed(ctx context.Context) error {
 	res, err := h.measure(ctx, w, h.cfg.Reps, []Variant{
 		{Name: vEmpty, NeedsRun: true, Do: emptyParts.process(func() Cmd { return h.acbRun(empty, "/dev/null") })},
 		{Name: vOne, NeedsRun: true, Do: oneParts.process(func() Cmd { return h.acbRun(one, "/dev/null") })},
+		{Name: vOnly, NeedsRun: true, Do: process(func() Cmd {
+			c := h.acbRun(twenty, "/dev/null")
+			c.Args = append(c.Args, "--only", fmt.Sprintf("s%d", stepsN/2))
+			return c
+		})},
 		{Name: vLayout, Do: timed(func(ctx context.Context) error {
 			return loop.Run(ctx, BusyboxTag, nil, 0, false, h.acbLayout())
 		})},
@@ -128,6 +138,7 @@ func (h *Harness) fixed(ctx context.Context) error {
 		}
 	}
 	h.addRow(w, vOne, res, vAPIOne)
+	h.addRow(w, vOnly, res, vOne)
 	h.addRow(w, vLayout, res, "")
 	h.addRow(w, vNetwork, res, vLayout)
 	h.addRow(w, vAPIOne, res, vLayout)
