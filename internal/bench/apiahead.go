@@ -116,9 +116,7 @@ func (a *APILoop) create(ctx context.Context, image string, cmd []string, l Layo
 	name := fmt.Sprintf("%s-api-%d", a.labels[LabelKey], a.seq)
 	a.mu.Unlock()
 	hc := &container.HostConfig{}
-	if l.Network != "" {
-		hc.NetworkMode = container.NetworkMode(l.Network)
-	}
+	hc.NetworkMode = container.NetworkMode(l.mode())
 	for i, v := range l.Volumes {
 		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: v, Target: fmt.Sprintf("/v%d", i)})
 	}

@@ -32,8 +32,11 @@ func NewAPILoop(cli *client.Client, labels map[string]string) *APILoop {
 // Layout is where the loop's containers run.
 type Layout struct {
 	// Network is a user-defined bridge network to create for the run and
-	// attach every container to; empty means the default bridge.
+	// attach every container to; empty means the default bridge (or Mode).
 	Network string
+	// Mode is the network mode of the containers when Network is empty:
+	// "none" gives them no network at all.
+	Mode string
 	// Volumes are named volumes to create for the run and mount in every
 	// container (at /v0, /v1, ...), as acb mounts its run and home volumes.
 	Volumes []string
@@ -101,9 +104,7 @@ func (a *APILoop) runOne(ctx context.Context, image string, cmd []string, l Layo
 	name := fmt.Sprintf("%s-api-%d", a.labels[LabelKey], a.seq)
 	a.mu.Unlock()
 	hc := &container.HostConfig{}
-	if l.Network != "" {
-		hc.NetworkMode = container.NetworkMode(l.Network)
-	}
+	hc.NetworkMode = container.NetworkMode(l.mode())
 	for i, v := range l.Volumes {
 		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: v, Target: fmt.Sprintf("/v%d", i)})
 	}
@@ -141,4 +142,12 @@ func (a *APILoop) remove(ctx context.Context, id string) error {
 		return fmt.Errorf("remove %s: %w", id, err)
 	}
 	return nil
+}
+
+// mode is the containers' network mode.
+func (l Layout) mode() string {
+	if l.Network != "" {
+		return l.Network
+	}
+	return l.Mode
 }

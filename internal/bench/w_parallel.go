@@ -34,6 +34,9 @@ func (h *Harness) parallel(ctx context.Context) error {
 			return loop.Run(ctx, BusyboxTag, []string{"sleep", "2"}, n, true, h.acbLayout())
 		}
 	}
+	vAPI8Bridge := fmt.Sprintf("Engine API, %d goroutines, default bridge, no volumes", parallelN)
+	vAPI8None := fmt.Sprintf("Engine API, %d goroutines, no network (--network none)", parallelN)
+	vAPI1None := "Engine API, 1 container, no network (--network none)"
 	vPre := fmt.Sprintf("Engine API, %d created first, then started together (acb's layout)", parallelN)
 	vStagger := fmt.Sprintf("Engine API, %d created first, starts %s apart (acb's layout)", parallelN, FormatDuration(parallelStagger))
 	res, err := h.measure(ctx, w, h.cfg.Reps, []Variant{
@@ -41,6 +44,15 @@ func (h *Harness) parallel(ctx context.Context) error {
 		{Name: vACB1, NeedsRun: true, Do: process(func() Cmd { return h.acbRun(one, "/dev/null") })},
 		{Name: vAPI8, Do: timed(apiRun(parallelN))},
 		{Name: vAPI1, Do: timed(apiRun(1))},
+		{Name: vAPI8Bridge, Do: timed(func(ctx context.Context) error {
+			return loop.Run(ctx, BusyboxTag, []string{"sleep", "2"}, parallelN, true, Layout{})
+		})},
+		{Name: vAPI8None, Do: timed(func(ctx context.Context) error {
+			return loop.Run(ctx, BusyboxTag, []string{"sleep", "2"}, parallelN, true, Layout{Mode: "none"})
+		})},
+		{Name: vAPI1None, Do: timed(func(ctx context.Context) error {
+			return loop.Run(ctx, BusyboxTag, []string{"sleep", "2"}, 1, true, Layout{Mode: "none"})
+		})},
 		{Name: vPre, Do: timed(func(ctx context.Context) error {
 			return loop.RunPrecreated(ctx, BusyboxTag, []string{"sleep", "2"}, parallelN, 0, h.acbLayout())
 		})},
@@ -61,6 +73,9 @@ func (h *Harness) parallel(ctx context.Context) error {
 	h.addRow(w, vACB1, res, vAPI1)
 	h.addRow(w, vAPI8, res, vAPI1)
 	h.addRow(w, vAPI1, res, "")
+	h.addRow(w, vAPI8Bridge, res, vAPI8)
+	h.addRow(w, vAPI8None, res, vAPI1None)
+	h.addRow(w, vAPI1None, res, "")
 	h.addRow(w, vPre, res, vAPI8)
 	h.addRow(w, vStagger, res, vAPI8)
 	if _, ok := res[vACB8]; ok {
