@@ -29,11 +29,16 @@ type DAG struct {
 // mix "-" with ids, and when names only earlier steps (never the step
 // itself). Duplicate when entries are ignored. The error, if any, is a
 // diag.List with every problem found. Parse performs the same checks, so a
-// task returned by Parse always gives a DAG.
+// task returned by Parse always gives a DAG: the one Parse built, as long as
+// t.Steps holds the steps Parse returned (their ids and when lists
+// unchanged), so a task's graph is built once.
 func NewDAG(t *Task) (*DAG, error) {
 	var steps []*Step
 	if t != nil {
 		steps = t.Steps
+		if t.dag != nil && t.dag.builtFrom(steps) {
+			return t.dag, nil
+		}
 	}
 	d, diags := link(steps, func(i, _ int) diag.Position { return steps[i].Pos }, t.fileName())
 	if err := diags.Err(); err != nil {
@@ -64,8 +69,24 @@ func (p *parser) linkSteps(t *Task) {
 		}
 		return t.Steps[i].Pos
 	}
-	_, diags := link(t.Steps, at, p.file)
+	d, diags := link(t.Steps, at, p.file)
 	p.diags = append(p.diags, diags...)
+	if diags.Err() == nil {
+		t.dag = d
+	}
+}
+
+// builtFrom reports whether d is the graph of exactly these steps.
+func (d *DAG) builtFrom(steps []*Step) bool {
+	if len(d.steps) != len(steps) {
+		return false
+	}
+	for i, s := range steps {
+		if d.steps[i] != s {
+			return false
+		}
+	}
+	return true
 }
 
 // link checks ids and when lists and builds the graph. at gives the

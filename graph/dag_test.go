@@ -225,3 +225,25 @@ func TestRendererErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestNewDAGReusesParse checks that a parsed task's graph is built once:
+// NewDAG returns the graph Parse built while the steps are Parse's.
+func TestNewDAGReusesParse(t *testing.T) {
+	task, err := Parse([]byte("steps:\n  - id: a\n    cmd: x\n  - id: b\n    cmd: y\n    when: [a]\n"), ParseOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d1, err := NewDAG(task)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d2, _ := NewDAG(task)
+	if d1 != d2 || d1 != task.dag {
+		t.Errorf("NewDAG built the parsed task's graph again")
+	}
+	sub := *task
+	sub.Steps = task.Steps[1:]
+	if d3, err := NewDAG(&sub); err == nil && d3 == d1 {
+		t.Errorf("NewDAG reused the graph for other steps")
+	}
+}

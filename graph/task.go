@@ -42,6 +42,8 @@ type Task struct {
 
 	// Warnings collects accepted oddities (legacy keys, lenient unknown keys).
 	Warnings diag.List
+
+	dag *DAG // the graph Parse built while checking ids and when; see NewDAG
 }
 
 // Secret is a task-level secret: a Key Vault reference read with a managed identity.

@@ -29,7 +29,7 @@ func runNoBuildKit(t *testing.T, task string, opts Options) (error, string) {
 	f := noBuildKit{newFake()}
 	var log, out syncBuf
 	opts.Output, opts.RunID, opts.Source = output.New(output.Options{Log: &log, Out: &out}), "testrun", src
-	_, err := Run(context.Background(), parseTask(t, task), f, opts)
+	_, err := runParsed(context.Background(), t, parseTask(t, task), f, opts)
 	return err, log.String()
 }
 

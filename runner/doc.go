@@ -6,7 +6,7 @@
 // # Run sequence
 //
 // Run creates a per-run volume acb_vol_<uuid> (mounted at /workspace in
-// every step) and fills it with the source context (see PrepareContext),
+// every step) and fills it with the source context (see source.Prepare),
 // creates the task's networks (acb_default_network unless the task
 // declares others), writes a per-run Docker configuration with the run's
 // registry logins (Options.Auths) into a home volume acb_home_<uuid>

@@ -28,7 +28,7 @@ func runIdentityFake(t *testing.T, gw, src string) (log, out string, err error) 
 	f.gateway = gw
 	var l, o syncBuf
 	opts := Options{RunID: "idrun", Output: output.New(output.Options{Log: &l, Out: &o, Masker: secrets.NewMasker()}), StepIdentity: staticToken("step-token"), Parallelism: 1}
-	_, err = Run(context.Background(), parseTask(t, src), f, opts)
+	_, err = runParsed(context.Background(), t, parseTask(t, src), f, opts)
 	return l.String(), o.String(), err
 }
 

@@ -53,7 +53,7 @@ func runReal(t *testing.T, ctx context.Context, src string, opts Options, skipLe
 		opts.Output = output.New(output.Options{Log: &log, Out: &out})
 	}
 	task := parseTask(t, strings.ReplaceAll(src, "$BB", img))
-	r.res, r.err = Run(ctx, task, eng, opts)
+	r.res, r.err = runParsed(ctx, t, task, eng, opts)
 	r.log, r.out = log.String(), out.String()
 	if !skipLeftovers {
 		testenv.AssertNoLeftovers(t, r.runID)
@@ -319,7 +319,7 @@ func TestIntegrationNameCollision(t *testing.T) {
 	var log syncBuf
 	task := parseTask(t, "steps:\n  - id: clash\n    cmd: "+img+" true\n    retries: 3\n")
 	start := time.Now()
-	_, err := Run(ctx, task, eng, Options{RunID: runID, UniqueNames: true, Output: output.New(output.Options{Log: &log})})
+	_, err := runParsed(ctx, t, task, eng, Options{RunID: runID, UniqueNames: true, Output: output.New(output.Options{Log: &log})})
 	if err == nil || !strings.Contains(err.Error(), "container name "+blocker+" is already in use (another run on this engine?); use --unique-names") {
 		t.Fatalf("err = %v", err)
 	}

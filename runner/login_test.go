@@ -69,7 +69,7 @@ func runLogin(t *testing.T, e *loginEngine, src string, opts Options) (*Result, 
 	var log syncBuf
 	opts.Output = output.New(output.Options{Log: &log})
 	opts.RunID = "logintest"
-	res, err := Run(context.Background(), parseTask(t, src), e, opts)
+	res, err := runParsed(context.Background(), t, parseTask(t, src), e, opts)
 	if len(e.volumes) != 0 || len(e.networks) != 0 {
 		t.Errorf("leftovers: volumes %v networks %v", e.volumes, e.networks)
 	}

@@ -38,9 +38,10 @@ const (
 // output discarded.
 type Options struct {
 	// RunID identifies the run: it labels every engine object (dev.acb.run)
-	// and appears in FinalLine. Empty means a generated id.
+	// and appears in FinalLine. Required: the id the task was rendered
+	// with (load.Loaded.Data.Run.ID), generated once by package load.
 	RunID string
-	// Source is the prepared source context (see PrepareContext); nil
+	// Source is the prepared source context (see source.Prepare); nil
 	// means none: the run volume starts empty.
 	Source *source.Source
 

@@ -65,7 +65,7 @@ func runPrepared(t *testing.T, ctx context.Context, src string, opts Options) (*
 	var log, out syncBuf
 	opts.Output = output.New(output.Options{Log: &log, Out: &out})
 	task := parseTask(t, strings.ReplaceAll(src, "$BB", testenv.BusyboxImage(t)))
-	res, err := Run(ctx, task, rec, opts)
+	res, err := runParsed(ctx, t, task, rec, opts)
 	testenv.AssertNoLeftovers(t, runID)
 	t.Cleanup(func() {
 		if t.Failed() {

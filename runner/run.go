@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -76,9 +75,12 @@ type run struct {
 // *StepError when a step failed, an ErrInput-wrapped error for unusable
 // input, or an ErrEngine-wrapped one when the engine failed outside a
 // step. With opts.DryRun it prints the plan and touches no engine.
-func Run(ctx context.Context, task *graph.Task, eng engine.Engine, opts Options) (*Result, error) {
+//
+// task and dag are what package load returns (load.Loaded.Task and DAG);
+// opts.RunID is the run id the task was rendered with.
+func Run(ctx context.Context, task *graph.Task, dag *graph.DAG, eng engine.Engine, opts Options) (*Result, error) {
 	start := time.Now()
-	r, err := newRun(task, eng, &opts)
+	r, err := newRun(task, dag, eng, &opts)
 	res := &Result{RunID: opts.RunID}
 	if err != nil {
 		return res, err
@@ -127,9 +129,12 @@ func (r *run) execute(ctx context.Context) error {
 	return r.summary(ctx)
 }
 
-func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
-	if task == nil {
-		return nil, inputErr("no task")
+func newRun(task *graph.Task, dag *graph.DAG, eng engine.Engine, opts *Options) (*run, error) {
+	if task == nil || dag == nil {
+		return nil, inputErr("no task or no DAG")
+	}
+	if opts.RunID == "" {
+		return nil, inputErr("no run id")
 	}
 	switch opts.Pull {
 	case "", PullMissing, PullAlways, PullNever:
@@ -158,9 +163,6 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		results:  map[string]*StepResult{},
 		warned:   map[string]bool{},
 	}
-	if r.runID == "" {
-		r.runID = strings.ReplaceAll(uid, "-", "")[:10]
-	}
 	r.short = shortID(r.runID)
 	r.owner = processOwner()
 	r.vol = "acb_vol_" + uid
@@ -169,12 +171,11 @@ func newRun(task *graph.Task, eng engine.Engine, opts *Options) (*run, error) {
 		r.byID[s.ID] = s
 		r.results[s.ID] = &StepResult{ID: s.ID, Type: s.Type, Status: StepSkipped}
 	}
-	deps, err := dependencies(task)
-	if err != nil {
-		return nil, inputErr("%w", err)
+	r.deps = make(map[string][]string, len(task.Steps))
+	for _, s := range task.Steps {
+		r.deps[s.ID] = dag.Deps(s.ID)
 	}
-	r.deps = deps
-	if err := r.applySelection(); err != nil {
+	if err := r.applySelection(dag); err != nil {
 		return nil, err
 	}
 	r.fromHost = readsHostWorkspace(r.steps, opts.Source)

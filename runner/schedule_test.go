@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/output"
 )
 
@@ -41,6 +42,22 @@ func parseTask(t *testing.T, src string) *graph.Task {
 	return task
 }
 
+// runParsed runs task with its DAG.
+func runParsed(ctx context.Context, t testing.TB, task *graph.Task, eng engine.Engine, opts Options) (*Result, error) {
+	t.Helper()
+	return Run(ctx, task, mustDAG(t, task), eng, opts)
+}
+
+// mustDAG is task's DAG.
+func mustDAG(t testing.TB, task *graph.Task) *graph.DAG {
+	t.Helper()
+	dag, err := graph.NewDAG(task)
+	if err != nil {
+		t.Fatalf("DAG: %v", err)
+	}
+	return dag
+}
+
 func runFake(t *testing.T, src string, opts Options) (*fakeEngine, *Result, error, string, string) {
 	t.Helper()
 	return runFakeTo(t, src, opts, output.Options{})
@@ -56,7 +73,7 @@ func runFakeTo(t *testing.T, src string, opts Options, so output.Options) (*fake
 	if opts.RunID == "" {
 		opts.RunID = "testrun"
 	}
-	res, err := Run(context.Background(), parseTask(t, src), f, opts)
+	res, err := runParsed(context.Background(), t, parseTask(t, src), f, opts)
 	if len(f.volumes) != 0 || len(f.networks) != 0 {
 		t.Errorf("leftovers: volumes %v networks %v", f.volumes, f.networks)
 	}
@@ -319,7 +336,7 @@ func TestCancelDuringStartDelay(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, err := Run(ctx, parseTask(t, "steps:\n  - id: a\n    cmd: fake echo x\n    startDelay: 30\n"), f, Options{})
+	_, err := runParsed(ctx, t, parseTask(t, "steps:\n  - id: a\n    cmd: fake echo x\n    startDelay: 30\n"), f, Options{RunID: "delay"})
 	if err == nil || time.Since(start) > 5*time.Second {
 		t.Errorf("err %v after %v", err, time.Since(start))
 	}
@@ -375,7 +392,7 @@ func TestDryRunTouchesNoEngine(t *testing.T) {
 	t.Parallel()
 	var log syncBuf
 	task := parseTask(t, "steps:\n  - id: a\n    cmd: mcr.microsoft.com/hello-world echo hi\n  - build: -t x .\n  - push: [x]\n")
-	res, err := Run(context.Background(), task, nil, Options{DryRun: true, Output: output.New(output.Options{Log: &log}), ImageMap: map[string]string{"mcr.microsoft.com/hello-world": "local/hello"}})
+	res, err := runParsed(context.Background(), t, task, nil, Options{RunID: "dry", DryRun: true, Output: output.New(output.Options{Log: &log}), ImageMap: map[string]string{"mcr.microsoft.com/hello-world": "local/hello"}})
 	if err != nil || !res.Succeeded {
 		t.Fatal(err)
 	}

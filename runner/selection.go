@@ -8,17 +8,13 @@ import (
 // (graph.DAG.Select): the others never start and are not in the summary,
 // and a selected step waits only for the selected steps it depends on,
 // directly or through left-out ones.
-func (r *run) applySelection() error {
+func (r *run) applySelection(dag *graph.DAG) error {
 	if r.opts.Selection.IsZero() {
 		return nil
 	}
-	dag, err := graph.NewDAG(r.task)
-	if err != nil {
-		return inputErr("%v", err)
-	}
 	sel, err := dag.Select(r.opts.Selection)
 	if err != nil {
-		return inputErr("%v", err)
+		return inputErr("%w", err)
 	}
 	if len(sel.Steps) == 0 {
 		return inputErr("the step selection leaves no step to run")

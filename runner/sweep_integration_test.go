@@ -34,7 +34,7 @@ func TestIntegrationSameIDRunsKeepEachOther(t *testing.T) {
 	}
 	task := parseTask(t, "steps:\n  - id: fails\n    cmd: "+img+" false\n")
 	var log syncBuf
-	_, err := Run(ctx, task, eng, Options{RunID: runID, UniqueNames: true, Pull: PullNever, Output: output.New(output.Options{Log: &log})})
+	_, err := runParsed(ctx, t, task, eng, Options{RunID: runID, UniqueNames: true, Pull: PullNever, Output: output.New(output.Options{Log: &log})})
 	if err == nil {
 		t.Fatal("the failing run succeeded")
 	}
@@ -60,7 +60,7 @@ func TestIntegrationCancelledSetupLeavesNothing(t *testing.T) {
 		t.Cleanup(func() { testenv.AssertNoLeftovers(t, runID) })
 		ctx, cancel := context.WithTimeout(context.Background(), delay*time.Millisecond)
 		var log syncBuf
-		_, _ = Run(ctx, task, eng, Options{RunID: runID, UniqueNames: true, Pull: PullNever, Output: output.New(output.Options{Log: &log})})
+		_, _ = runParsed(ctx, t, task, eng, Options{RunID: runID, UniqueNames: true, Pull: PullNever, Output: output.New(output.Options{Log: &log})})
 		cancel()
 		testenv.AssertNoLeftovers(t, runID)
 		if t.Failed() {

@@ -118,7 +118,7 @@ func TestFilterContext(t *testing.T) {
 func TestHostShellLine(t *testing.T) {
 	t.Parallel()
 	task := parseTask(t, "steps:\n  - id: s\n    env: [\"A=b c\"]\n    user: root\n    cmd: bash echo hi | tee x\n")
-	r, err := newRun(task, nil, &Options{RunID: "cb1"})
+	r, err := newRun(task, mustDAG(t, task), nil, &Options{RunID: "cb1"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestHostShellLine(t *testing.T) {
 func TestHostShellEnvFile(t *testing.T) {
 	t.Parallel()
 	task := parseTask(t, "steps:\n  - id: s\n    env: [\"T=s3cr3t value\", \"M=a\\nb\", INHERIT]\n    cmd: bash echo hi | tee x\n")
-	r, err := newRun(task, nil, &Options{RunID: "cb1"})
+	r, err := newRun(task, mustDAG(t, task), nil, &Options{RunID: "cb1"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/acb-dev/acb/runner/docker/endpoint"
 	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/runner/output"
-	"github.com/acb-dev/acb/template"
 )
 
 // flagValues lists the fixed values of enumerated flags, by command path and
@@ -143,7 +142,6 @@ func taskStepIDs(c *cobra.Command, file string, set, values []string) []string {
 		ValuesFiles:            values,
 		Lenient:                true,
 		AllowUnresolvedSecrets: true,
-		Run:                    template.RunOptions{ID: load.NewRunID()},
 		// Completion never goes to the network for alias src: files.
 		HTTPClient: &http.Client{Transport: offlineTransport{}},
 	})

@@ -14,7 +14,7 @@ import (
 func loadForDisplay(cmd *cobra.Command, c *cli, lf *loadFlags) (*load.Loaded, *secrets.Masker, error) {
 	lf.stdin = cmd.InOrStdin()
 	masker := c.out.Masker()
-	opts, err := lf.options(lf.file, masker)
+	opts, err := lf.options(lf.file, masker, nil)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -26,7 +26,8 @@ type loadFlags struct {
 	lenient     bool
 	allowNet    bool // the load may reach the network (acb run; --allow-network elsewhere)
 	run         template.RunOptions
-	stdin       io.Reader // the command's input, for -f -
+	stdin       io.Reader        // the command's input, for -f -
+	local       *secrets.Offline // --secret-file, --secret, ACB_SECRET_*: read once (offlineSecrets)
 }
 
 func (f *loadFlags) register(fs *pflag.FlagSet, withFile bool) {
@@ -62,8 +63,12 @@ func (f *loadFlags) registerNetwork(fs *pflag.FlagSet) {
 }
 
 // offlineSecrets reads --secret-file and --secret (later wins), plus the
-// ACB_SECRET_<ID> environment variables, into an offline secret source.
+// ACB_SECRET_<ID> environment variables, into an offline secret source,
+// once per command (acb validate loads many files).
 func (f *loadFlags) offlineSecrets() (*secrets.Offline, error) {
+	if f.local != nil {
+		return f.local, nil
+	}
 	maps := []map[string]string{}
 	for _, path := range f.secretFiles {
 		m, err := secrets.ReadSecretFile(path)
@@ -77,31 +82,29 @@ func (f *loadFlags) offlineSecrets() (*secrets.Offline, error) {
 		return nil, err
 	}
 	maps = append(maps, flags)
-	return secrets.NewOffline(secrets.Merge(maps...), os.LookupEnv), nil
+	f.local = secrets.NewOffline(secrets.Merge(maps...), os.LookupEnv)
+	return f.local, nil
 }
 
 // options turns the flags into load.Options for one file. Task
-// secrets resolve from the offline sources only (acb run adds Key Vault);
-// every secret value resolved, and every --set-secret value, is added to
-// masker as soon as it is known, so errors of the load can be masked.
-func (f *loadFlags) options(file string, masker *secrets.Masker) (load.Options, error) {
+// secrets resolve from the offline sources, then from remote (acb run's Key
+// Vault; nil: offline only); every secret value resolved, and every
+// --set-secret value, is added to masker as soon as it is known, so errors
+// of the load can be masked.
+func (f *loadFlags) options(file string, masker *secrets.Masker, remote secrets.Resolver) (load.Options, error) {
 	local, err := f.offlineSecrets()
 	if err != nil {
 		return load.Options{}, asInput(err)
 	}
 	addSetSecrets(masker, f.setSecret)
-	run := f.run
-	if run.ID == "" {
-		// ACR always has a run id; so does every acb run.
-		run.ID = load.NewRunID()
-	}
+	run := f.run // package load generates the run id when --id is empty
 	return load.Options{
 		File:             file,
 		Stdin:            f.stdin,
 		ValuesFiles:      f.values,
 		Set:              f.set,
 		SetSecrets:       f.setSecret,
-		Resolver:         load.SecretsResolver(maskingResolver{&secrets.Chain{Local: local, OfflineOnly: true}, masker}),
+		Resolver:         load.SecretsResolver(maskingResolver{&secrets.Chain{Local: local, Remote: remote, OfflineOnly: remote == nil}, masker}),
 		Run:              run,
 		Aliases:          f.aliases,
 		Lenient:          f.lenient,

@@ -129,7 +129,14 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	}
 	defer src.Cleanup()
 
-	opts, err := lf.options(lf.file, masker)
+	// Loopback vault URLs are a local Key Vault emulator (trusted through
+	// SSL_CERT_FILE); cloud vault URLs are checked strictly.
+	keyVault := secrets.NewKeyVault(secrets.KeyVaultOptions{AllowLoopback: true})
+	var remote secrets.Resolver
+	if !rf.offline {
+		remote = keyVault
+	}
+	opts, err := lf.options(lf.file, masker, remote)
 	if err != nil {
 		return err
 	}
@@ -146,18 +153,6 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	// reads alias src files only inside the context, as ACR does.
 	opts.AllowNetwork = true
 	opts.SrcRoot = src.Dir
-	local, err := lf.offlineSecrets()
-	if err != nil {
-		return asInput(err)
-	}
-	chain := &secrets.Chain{Local: local, OfflineOnly: rf.offline}
-	// Loopback vault URLs are a local Key Vault emulator (trusted through
-	// SSL_CERT_FILE); cloud vault URLs are checked strictly.
-	keyVault := secrets.NewKeyVault(secrets.KeyVaultOptions{AllowLoopback: true})
-	if !rf.offline {
-		chain.Remote = keyVault
-	}
-	opts.Resolver = load.SecretsResolver(maskingResolver{chain, masker})
 	name, body, err := readRunTask(runCtx, src, lf)
 	if err != nil {
 		return asInput(err)
@@ -223,7 +218,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	}
 	if os.Getenv("ACB_TIMING") != "" {
 		runOpts.Timing = func(part string, d time.Duration) {
-			fmt.Fprintf(cmd.ErrOrStderr(), "acb timing: %s %.1f ms\n", part, float64(d.Microseconds())/1000)
+			out.Event(output.Info, output.EventTiming).Bare().Msgf("acb timing: %s %.1f ms", part, float64(d.Microseconds())/1000)
 		}
 	}
 	stepIdentity, err := newStepIdentity(rf)
@@ -248,7 +243,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		// (and still cleans up after), so it gets ctx, not runCtx.
 		runOpts.Timeout = max(time.Until(runDeadline(runCtx)), time.Millisecond)
 	}
-	res, runErr := runner.Run(ctx, loaded.Task, eng, runOpts)
+	res, runErr := runner.Run(ctx, loaded.Task, loaded.DAG, eng, runOpts)
 	if !rf.dryRun {
 		level := output.Info
 		if runErr != nil {

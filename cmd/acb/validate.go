@@ -60,7 +60,7 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 			invalid := 0
 			for _, file := range files {
 				masker := secrets.NewMasker()
-				opts, err := lf.options(file, masker)
+				opts, err := lf.options(file, masker, nil)
 				if err != nil {
 					return err
 				}

@@ -51,7 +51,8 @@ type Options struct {
 	// AllowUnresolvedSecrets renders unresolved secrets as SecretPlaceholder
 	// instead of failing (for render and validate).
 	AllowUnresolvedSecrets bool
-	// Run are the run variables (.Run); Date is taken from Now.
+	// Run are the run variables (.Run); Date is taken from Now. An empty
+	// Run.ID gets a new id (NewRunID).
 	Run template.RunOptions
 	// Now is the run's start time; zero means time.Now().
 	Now time.Time
@@ -125,6 +126,11 @@ func loadBytes(ctx context.Context, name string, src []byte, opts Options) (*Loa
 	now := opts.Now
 	if now.IsZero() {
 		now = time.Now()
+	}
+	if opts.Run.ID == "" {
+		// ACR always has a run id; so does every acb run: generated here,
+		// once, and given to the executor through Loaded.Data.Run.ID.
+		opts.Run.ID = NewRunID()
 	}
 	data := template.Data{
 		Run:     template.NewRun(opts.Run, now),

@@ -28,6 +28,7 @@ const (
 	EventKept    = "kept"    // what --keep-on-failure kept, and the commands to inspect and remove it
 	EventRun     = "run"     // the run's final line
 	EventError   = "error"   // the CLI's error message
+	EventTiming  = "timing"  // ACB_TIMING=1: how long a part of the run took (the bench reads it)
 	EventLog     = "log"     // lines of a helper's own log (acb registry serve -v)
 )
 
