@@ -72,7 +72,8 @@ func StartDockerd(ctx context.Context, opts DockerdOptions) (d *Dockerd, err err
 		return nil, fmt.Errorf("%w: no ip (iproute2) to create its bridge", ErrNoSecondDockerd)
 	}
 	_, hadDocker0 := net.InterfaceByName("docker0")
-	dir, err := os.MkdirTemp("", "acbd-") // short: unix socket paths are limited to 108 bytes
+	reapStale("acbd-")
+	dir, err := ownedTempDir("acbd-") // short: unix socket paths are limited to 108 bytes
 	if err != nil {
 		return nil, err
 	}
@@ -91,6 +92,9 @@ func StartDockerd(ctx context.Context, opts DockerdOptions) (d *Dockerd, err err
 		return d, fmt.Errorf("create bridge %s: %v: %s", bridge, err, out)
 	}
 	d.bridge = bridge
+	if err := recordDaemon(dir, 0, bridge); err != nil {
+		return d, err
+	}
 	args := []string{
 		"--data-root", d.DataRoot,
 		"--exec-root", filepath.Join(dir, "exec"),
@@ -123,6 +127,9 @@ func StartDockerd(ctx context.Context, opts DockerdOptions) (d *Dockerd, err err
 	if err := d.cmd.Start(); err != nil {
 		d.cmd = nil
 		return d, fmt.Errorf("start dockerd: %w", err)
+	}
+	if err := recordDaemon(dir, d.cmd.Process.Pid, bridge); err != nil {
+		return d, err
 	}
 	go func() { d.done <- d.cmd.Wait() }()
 	deadline := time.Now().Add(60 * time.Second)
@@ -181,6 +188,9 @@ func (d *Dockerd) Stop() error {
 		d.bridge = ""
 	}
 	if d.Dir != "" {
+		if err := unmountUnder(d.Dir); err != nil {
+			errs = append(errs, err)
+		}
 		if err := os.RemoveAll(d.Dir); err != nil {
 			errs = append(errs, fmt.Errorf("remove %s: %w", d.Dir, err))
 		}

@@ -67,7 +67,8 @@ func StartPodman(ctx context.Context) (p *Podman, err error) {
 	case lookErr != nil:
 		return nil, fmt.Errorf("%w: no podman on PATH (Debian: apt-get install podman)", ErrNoPodman)
 	}
-	dir, err := os.MkdirTemp("", "acbpod-")
+	reapStale("acbpod-")
+	dir, err := ownedTempDir("acbpod-")
 	if err != nil {
 		return nil, err
 	}
@@ -102,6 +103,9 @@ func StartPodman(ctx context.Context) (p *Podman, err error) {
 	if err := p.cmd.Start(); err != nil {
 		p.cmd = nil
 		return p, fmt.Errorf("start podman: %w", err)
+	}
+	if err := recordDaemon(dir, p.cmd.Process.Pid, ""); err != nil {
+		return p, err
 	}
 	go func() { p.done <- p.cmd.Wait() }()
 	for deadline := time.Now().Add(60 * time.Second); ; {

@@ -52,7 +52,8 @@ func StartSSHD(ctx context.Context) (s *SSHD, err error) {
 	if err != nil {
 		return nil, err
 	}
-	dir, err := os.MkdirTemp("", "acbssh-")
+	reapStale("acbssh-")
+	dir, err := ownedTempDir("acbssh-")
 	if err != nil {
 		return nil, err
 	}
@@ -133,6 +134,9 @@ AllowUsers %s
 	if err := s.cmd.Start(); err != nil {
 		s.cmd = nil
 		return s, fmt.Errorf("start sshd: %w", err)
+	}
+	if err := recordDaemon(dir, s.cmd.Process.Pid, ""); err != nil {
+		return s, err
 	}
 	go func() { s.done <- s.cmd.Wait() }()
 	addr := net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port))
