@@ -26,9 +26,12 @@ all: build
 build:
 	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '$(LDFLAGS)' -o bin/acb ./cmd/acb
 
-# The offline example builds an image FROM scratch holding this static binary.
+# The offline example builds an image FROM scratch holding this static binary:
+# a Linux binary for the engine's architecture, also when make runs on macOS
+# (Docker Desktop, colima: Linux in a VM).
+EXAMPLE_ARCH ?= $(shell docker version --format '{{.Server.Arch}}' 2>/dev/null || $(GO) env GOARCH)
 example: build
-	CGO_ENABLED=0 $(GO) build -trimpath -ldflags '-s -w' -o examples/hello/hello ./examples/hello/cmd
+	CGO_ENABLED=0 GOOS=linux GOARCH=$(EXAMPLE_ARCH) $(GO) build -trimpath -ldflags '-s -w' -o examples/hello/hello ./examples/hello/cmd
 
 engine:
 	bash scripts/ensure-docker.sh
