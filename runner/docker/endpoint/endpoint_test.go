@@ -12,10 +12,10 @@ import (
 	"github.com/docker/cli/cli/context/store"
 
 	"github.com/acb-dev/acb/internal/testenv"
-	. "github.com/acb-dev/acb/runner/docker/endpoint"
+	"github.com/acb-dev/acb/runner/docker/endpoint"
 )
 
-// env is a fake environment for Resolve.
+// env is a fake environment for endpoint.Resolve.
 type env map[string]string
 
 func (e env) get(k string) string { return e[k] }
@@ -24,7 +24,7 @@ func (e env) get(k string) string { return e[k] }
 // the docker CLI's own store.
 func writeContext(t *testing.T, configDir, name, host string, tls map[string][]byte) {
 	t.Helper()
-	s := NewStore(configDir)
+	s := endpoint.NewStore(configDir)
 	err := s.CreateOrUpdate(store.Metadata{
 		Name:      name,
 		Endpoints: map[string]any{cdocker.DockerEndpoint: cdocker.EndpointMeta{Host: host}},
@@ -55,11 +55,11 @@ func TestResolveOrderOfPreference(t *testing.T) {
 		ctx, host  string
 		source     string
 	}{
-		{"flag wins over everything", "flagged", nil, "flagged", "unix:///run/flagged.sock", FromFlag},
-		{"DOCKER_HOST before DOCKER_CONTEXT", "", nil, DefaultContext, "unix:///run/host.sock", FromHostEnv},
-		{"DOCKER_CONTEXT before config.json", "", []string{"DOCKER_HOST"}, "envctx", "unix:///run/envctx.sock", FromContextEnv},
-		{"config.json currentContext", "", []string{"DOCKER_HOST", "DOCKER_CONTEXT"}, "current", "tcp://10.0.0.7:2375", FromConfig},
-		{"--context default is DOCKER_HOST", "default", nil, DefaultContext, "unix:///run/host.sock", FromFlag},
+		{"flag wins over everything", "flagged", nil, "flagged", "unix:///run/flagged.sock", endpoint.FromFlag},
+		{"DOCKER_HOST before DOCKER_CONTEXT", "", nil, endpoint.DefaultContext, "unix:///run/host.sock", endpoint.FromHostEnv},
+		{"DOCKER_CONTEXT before config.json", "", []string{"DOCKER_HOST"}, "envctx", "unix:///run/envctx.sock", endpoint.FromContextEnv},
+		{"config.json currentContext", "", []string{"DOCKER_HOST", "DOCKER_CONTEXT"}, "current", "tcp://10.0.0.7:2375", endpoint.FromConfig},
+		{"--context default is DOCKER_HOST", "default", nil, endpoint.DefaultContext, "unix:///run/host.sock", endpoint.FromFlag},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -70,7 +70,7 @@ func TestResolveOrderOfPreference(t *testing.T) {
 			for _, k := range c.unset {
 				delete(e, k)
 			}
-			ep, err := Resolve(Options{Context: c.flag, Getenv: e.get})
+			ep, err := endpoint.Resolve(endpoint.Options{Context: c.flag, Getenv: e.get})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -82,11 +82,11 @@ func TestResolveOrderOfPreference(t *testing.T) {
 }
 
 func TestResolvePlatformDefault(t *testing.T) {
-	ep, err := Resolve(Options{Getenv: env{"DOCKER_CONFIG": t.TempDir()}.get})
+	ep, err := endpoint.Resolve(endpoint.Options{Getenv: env{"DOCKER_CONFIG": t.TempDir()}.get})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep.Host != "unix:///var/run/docker.sock" || ep.Source != FromDefault || ep.SocketPath() != "/var/run/docker.sock" {
+	if ep.Host != "unix:///var/run/docker.sock" || ep.Source != endpoint.FromDefault || ep.SocketPath() != "/var/run/docker.sock" {
 		t.Errorf("default: %+v", ep)
 	}
 	if got := ep.Describe(); got != "unix:///var/run/docker.sock (default context)" {
@@ -96,20 +96,20 @@ func TestResolvePlatformDefault(t *testing.T) {
 
 func TestUnknownContextIsInputError(t *testing.T) {
 	dir := t.TempDir()
-	for _, o := range []Options{
+	for _, o := range []endpoint.Options{
 		{Context: "nope", Getenv: env{"DOCKER_CONFIG": dir}.get},
 		{Getenv: env{"DOCKER_CONFIG": dir, "DOCKER_CONTEXT": "nope"}.get},
 	} {
-		_, err := Resolve(o)
-		if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), `"nope"`) || !strings.Contains(err.Error(), "does not exist") {
+		_, err := endpoint.Resolve(o)
+		if !errors.Is(err, endpoint.ErrInput) || !strings.Contains(err.Error(), `"nope"`) || !strings.Contains(err.Error(), "does not exist") {
 			t.Errorf("unknown context: %v, want an input error naming it", err)
 		}
 	}
 	if err := os.WriteFile(filepath.Join(dir, "config.json"), []byte(`{"currentContext":"gone"}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	_, err := Resolve(Options{Getenv: env{"DOCKER_CONFIG": dir}.get})
-	if !errors.Is(err, ErrInput) || !strings.Contains(err.Error(), `"gone"`) || !strings.Contains(err.Error(), "config.json") {
+	_, err := endpoint.Resolve(endpoint.Options{Getenv: env{"DOCKER_CONFIG": dir}.get})
+	if !errors.Is(err, endpoint.ErrInput) || !strings.Contains(err.Error(), `"gone"`) || !strings.Contains(err.Error(), "config.json") {
 		t.Errorf("unknown current context: %v", err)
 	}
 }
@@ -117,7 +117,7 @@ func TestUnknownContextIsInputError(t *testing.T) {
 func TestContextTLSMaterial(t *testing.T) {
 	dir := t.TempDir()
 	writeContext(t, dir, "tls", "tcp://127.0.0.1:2376", map[string][]byte{"ca.pem": []byte("CA"), "cert.pem": []byte("CERT"), "key.pem": []byte("KEY")})
-	ep, err := Resolve(Options{Context: "tls", Getenv: env{"DOCKER_CONFIG": dir}.get})
+	ep, err := endpoint.Resolve(endpoint.Options{Context: "tls", Getenv: env{"DOCKER_CONFIG": dir}.get})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func TestEnvironmentTLS(t *testing.T) {
 		}
 	}
 	base := env{"DOCKER_CONFIG": t.TempDir(), "DOCKER_HOST": "tcp://127.0.0.1", "DOCKER_CERT_PATH": certs}
-	ep, err := Resolve(Options{Getenv: base.get})
+	ep, err := endpoint.Resolve(endpoint.Options{Getenv: base.get})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,7 +145,7 @@ func TestEnvironmentTLS(t *testing.T) {
 		t.Errorf("without DOCKER_TLS_VERIFY: TLS material read or wrong port: %+v", ep)
 	}
 	base["DOCKER_TLS_VERIFY"] = "1"
-	ep, err = Resolve(Options{Getenv: base.get})
+	ep, err = endpoint.Resolve(endpoint.Options{Getenv: base.get})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestEnvironmentTLS(t *testing.T) {
 	}
 	delete(base, "DOCKER_TLS_VERIFY")
 	base["DOCKER_TLS"] = "1"
-	ep, err = Resolve(Options{Getenv: base.get})
+	ep, err = endpoint.Resolve(endpoint.Options{Getenv: base.get})
 	if err != nil || !ep.SkipTLSVerify || string(ep.Cert) != "CERT" {
 		t.Errorf("DOCKER_TLS without verify: %+v %v", ep, err)
 	}
@@ -167,7 +167,7 @@ func TestSSHSocketPath(t *testing.T) {
 		"unix:///run/user/1000/podman/podman.sock":           "/run/user/1000/podman/podman.sock",
 		"tcp://build-host:2376":                              "",
 	} {
-		if got := (Endpoint{Host: host}).SocketPath(); got != want {
+		if got := (endpoint.Endpoint{Host: host}).SocketPath(); got != want {
 			t.Errorf("SocketPath(%s) = %q, want %q", host, got, want)
 		}
 	}
@@ -193,11 +193,11 @@ func TestReadsWhatTheDockerCLIWrites(t *testing.T) {
 	if out, err := exec.Command(docker, "--config", dir, "context", "use", "from-cli").CombinedOutput(); err != nil {
 		t.Fatalf("docker context use: %v\n%s", err, out)
 	}
-	ep, err := Resolve(Options{Getenv: env{"DOCKER_CONFIG": dir}.get})
+	ep, err := endpoint.Resolve(endpoint.Options{Getenv: env{"DOCKER_CONFIG": dir}.get})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if ep.Context != "from-cli" || ep.Source != FromConfig || ep.Host != "tcp://192.0.2.10:2376" ||
+	if ep.Context != "from-cli" || ep.Source != endpoint.FromConfig || ep.Host != "tcp://192.0.2.10:2376" ||
 		string(ep.CA) != readFile(t, certs.CA) || string(ep.Cert) != readFile(t, certs.Cert) || string(ep.Key) != readFile(t, certs.Key) {
 		t.Errorf("context from the docker CLI: %+v", ep)
 	}
