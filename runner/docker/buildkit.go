@@ -17,7 +17,6 @@ import (
 	"github.com/moby/buildkit/session/secrets/secretsprovider"
 	"github.com/moby/buildkit/session/sshforward/sshprovider"
 	"github.com/moby/buildkit/util/progress/progressui"
-	"github.com/moby/moby/client"
 	"github.com/moby/moby/client/pkg/versions"
 	"github.com/tonistiigi/fsutil"
 	fstypes "github.com/tonistiigi/fsutil/types"
@@ -91,6 +90,9 @@ func (e *Engine) probeBuildKit(ctx context.Context) (engine.BuildKitInfo, error)
 	}
 	defer c.Close()
 	if _, err := c.ControlClient().ListWorkers(ctx, &controlapi.ListWorkersRequest{}); err != nil {
+		if strings.Contains(err.Error(), "received 404") {
+			return info, fmt.Errorf("%s: %w: it has no BuildKit API (POST /grpc answers 404)", info.Engine, engine.ErrNoBuildKit)
+		}
 		return info, fmt.Errorf("%s: %w: its BuildKit API (/grpc) did not answer: %v", info.Engine, engine.ErrNoBuildKit, err)
 	}
 	// Info exists from BuildKit 0.11 (Engine 23.0); older engines answer
@@ -104,19 +106,14 @@ func (e *Engine) probeBuildKit(ctx context.Context) (engine.BuildKitInfo, error)
 }
 
 // engineName names the engine for messages, e.g. "Docker Engine
-// 20.10.24+dfsg1 (API 1.41)" or "Podman Engine 4.3.1 (API 1.41)".
+// 20.10.24+dfsg1 (API 1.41, linux/amd64)" or "Podman Engine 4.3.1 (API
+// 1.41, linux/amd64)".
 func (e *Engine) engineName(ctx context.Context) string {
-	v, err := e.cli.ServerVersion(ctx, client.ServerVersionOptions{})
+	info, err := e.ServerInfo(ctx)
 	if err != nil {
 		return "the engine at " + e.cli.DaemonHost()
 	}
-	product := "Docker Engine"
-	for _, c := range v.Components {
-		if strings.Contains(strings.ToLower(c.Name), "podman") {
-			product = "Podman Engine"
-		}
-	}
-	return fmt.Sprintf("%s %s (API %s) at %s", product, v.Version, e.cli.ClientVersion(), e.cli.DaemonHost())
+	return info.String()
 }
 
 // BuildKit builds with the engine's embedded BuildKit and its built-in

@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/acb-dev/acb/internal/testenv"
+	"github.com/acb-dev/acb/runner/docker"
+	"github.com/acb-dev/acb/runner/docker/endpoint"
 	"github.com/acb-dev/acb/runner/engine"
 )
 
@@ -188,4 +191,33 @@ func sleeping(arg string) bool {
 		}
 	}
 	return false
+}
+
+// Podman's Docker-compatible service has no BuildKit API: the probe says
+// so, naming Podman.
+func TestBuildKitInfoPodman(t *testing.T) {
+	t.Parallel()
+	ctx := testenv.Context(t, 3*time.Minute)
+	p, err := testenv.StartPodman(ctx)
+	if errors.Is(err, testenv.ErrNoPodman) {
+		t.Skipf("no Podman service: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := p.Stop(); err != nil {
+			t.Errorf("stopping podman: %v", err)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := docker.Open(ctx, endpoint.Endpoint{Host: p.Host})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer e.Close()
+	_, err = e.BuildKitInfo(ctx)
+	if !errors.Is(err, engine.ErrNoBuildKit) || !strings.Contains(err.Error(), "Podman Engine ") {
+		t.Errorf("BuildKit probe on Podman: %v", err)
+	}
+	t.Log(err)
 }
