@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 // Logins supplies registry logins that may change during a run, such as
@@ -155,9 +156,9 @@ func (r *run) login(ctx context.Context) error {
 	for _, reg := range r.registries() {
 		desc := r.describeLogin(reg)
 		if desc != "" {
-			r.c.logf("", evSetup, "Logging in to registry: %s (%s)", reg, desc)
+			r.c.sink.Event(output.Info, output.EventLogin).Registry(reg).Msgf("Logging in to registry: %s (%s)", reg, desc)
 		} else {
-			r.c.logf("", evSetup, "Logging in to registry: %s", reg)
+			r.c.sink.Event(output.Info, output.EventLogin).Registry(reg).Msgf("Logging in to registry: %s", reg)
 		}
 		attempts := 0
 		var err error
@@ -172,10 +173,10 @@ func (r *run) login(ctx context.Context) error {
 			}
 		}
 		if err != nil {
-			r.c.errorf("", evSetup, "Failed to login to registry: %s", reg)
+			r.c.sink.Event(output.Error, output.EventLogin).Registry(reg).Attempt(attempts).Msgf("Failed to login to registry: %s", reg)
 			return &LoginError{Registry: reg, Source: desc, Attempts: attempts, Err: err}
 		}
-		r.c.logf("", evSetup, "Successfully logged into %s", reg)
+		r.c.sink.Event(output.Info, output.EventLogin).Registry(reg).Status("successful").Msgf("Successfully logged into %s", reg)
 	}
 	return nil
 }

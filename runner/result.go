@@ -48,6 +48,15 @@ type StepResult struct {
 	// Digests maps each pushed reference to its manifest digest (push
 	// steps).
 	Digests map[string]string
+	// Image is the image a cmd step ran (after --image-map).
+	Image string
+	// ExitCode is the container's exit code of the last attempt of a cmd
+	// step; -1 when no container exited (not run, not a cmd step, stopped
+	// before it exited, or the engine failed).
+	ExitCode int
+	// Attempts counts the step's attempts (retries and repeats included;
+	// pushes: of its last image).
+	Attempts int
 }
 
 // Result is what a run did. Run returns it, partially filled, even when it

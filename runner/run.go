@@ -112,6 +112,10 @@ func Run(ctx context.Context, task *graph.Task, dag *graph.DAG, eng engine.Engin
 	r.cleanup(ctx, err)
 	res.Kept = r.kept
 	res.Dependencies = r.depsDone
+	if err != nil && res.Dependencies == nil {
+		// What is known: the build steps scanned so far, digests as found.
+		res.Dependencies = r.dependencyReport()
+	}
 	res.Elapsed = time.Since(start)
 	res.Succeeded = err == nil
 	return res, err
@@ -169,7 +173,7 @@ func newRun(task *graph.Task, dag *graph.DAG, eng engine.Engine, opts *Options) 
 	r.home = "acb_home_" + uid
 	for _, s := range task.Steps {
 		r.byID[s.ID] = s
-		r.results[s.ID] = &StepResult{ID: s.ID, Type: s.Type, Status: StepSkipped}
+		r.results[s.ID] = &StepResult{ID: s.ID, Type: s.Type, Status: StepSkipped, ExitCode: -1}
 	}
 	r.deps = make(map[string][]string, len(task.Steps))
 	for _, s := range task.Steps {

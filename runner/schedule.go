@@ -72,6 +72,7 @@ func (r *run) schedule(ctx context.Context) error {
 				if failure == nil {
 					failure = &StepError{StepID: s.ID, Err: o.err}
 				}
+				r.stepEnded(s, res)
 				continue
 			case s.IgnoreErrors && ctx.Err() == nil:
 				r.c.logf(s.ID, evIgnored, "Step ID: %s encountered an error: %s, but is set to ignore errors. Continuing...", s.ID, errText(o.err))
@@ -79,10 +80,12 @@ func (r *run) schedule(ctx context.Context) error {
 				res.Status = StepFailed
 				failure = &StepError{StepID: s.ID, Err: o.err}
 				cancelCause(&siblingFailed{id: s.ID})
+				r.stepEnded(s, res)
 				continue
 			}
 		}
 		res.Status = StepSuccessful
+		r.stepEnded(s, res)
 		for _, id := range dependents[s.ID] {
 			if pending[id]--; pending[id] == 0 {
 				ready = insertByIndex(ready, r.byID[id])

@@ -8,12 +8,14 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 // runStep runs one step from "Executing step ID" to its end. It writes
 // only its own StepResult.
 func (r *run) runStep(ctx context.Context, s *graph.Step) error {
 	res := r.results[s.ID]
+	r.c.sink.Event(output.Info, output.EventStepStart).JSONOnly().Step(s.ID).Str(output.FieldKind, s.Type.String()).Msg("")
 	r.c.logf(s.ID, evStep, "Executing step ID: %s. Timeout(sec): %d, Working directory: '%s', Network: '%s'",
 		s.ID, stepTimeout(s), r.configuredWorkdir(s), r.network(s.Network))
 	if s.StartDelay > 0 {
@@ -98,6 +100,7 @@ func (r *run) retryLoop(ctx context.Context, s *graph.Step, name string, out *st
 				out.tail.Reset()
 			}
 			r.c.logf(s.ID, evLaunch, "Launching container with name: %s", name)
+			r.results[s.ID].Attempts++
 			err := attempt(ctx)
 			out.Flush()
 			if err == nil {
@@ -116,13 +119,13 @@ func (r *run) retryLoop(ctx context.Context, s *graph.Step, name string, out *st
 					errs = append(errs, err)
 					break
 				}
-				r.c.logf(s.ID, evFailure, "Container failed during run: %s. No retries remaining.", name)
+				r.c.errorf(s.ID, evFailure, "Container failed during run: %s. No retries remaining.", name)
 				errs = append(errs, err)
 				break
 			}
 			r.c.logf(s.ID, evRetry, "Container failed during run: %s, waiting %d seconds before retrying...", name, delay)
 			if err := sleepCtx(ctx, time.Duration(delay)*time.Second); err != nil {
-				r.c.logf(s.ID, evFailure, "Container failed during run: %s. No retries remaining.", name)
+				r.c.errorf(s.ID, evFailure, "Container failed during run: %s. No retries remaining.", name)
 				errs = append(errs, err)
 				break
 			}

@@ -61,6 +61,7 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 	}
 	res.Start = time.Now()
 	res.Container = spec.Name
+	res.Image = spec.Image
 	pulled := s.Pull
 	created := false // a kept container of a previous attempt
 	ahead := r.takePrepared(s.ID)
@@ -127,6 +128,9 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 		} else {
 			created = s.Keep
 			r.afterContainer(ctx, s, spec.Name)
+		}
+		if err == nil || code >= 0 {
+			res.ExitCode = code // the last attempt's; -1 until a container exited
 		}
 		if err != nil {
 			return err

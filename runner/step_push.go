@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/output"
 )
 
 // pushAttempts and pushBackoff follow acr-builder: 3 attempts, sleeping
@@ -31,12 +32,13 @@ func (r *run) runPush(ctx context.Context, s *graph.Step, res *StepResult) error
 		var lastErr error
 		for attempt := 0; attempt < pushAttempts; attempt++ {
 			r.c.logf(s.ID, evPush, "Pushing image: %s, attempt %d", ref, attempt+1)
+			res.Attempts = attempt + 1
 			digest, err := r.eng.Push(ctx, ref, auth, out.stdout)
 			out.Flush()
 			if err == nil {
 				lastErr = nil
 				res.Digests[ref] = digest
-				r.c.logf(s.ID, evPush, "Successfully pushed image: %s", ref)
+				r.c.sink.Event(output.Info, evPush).Step(s.ID).Image(ref).Digest(digest).Msgf("Successfully pushed image: %s", ref)
 				break
 			}
 			lastErr = err

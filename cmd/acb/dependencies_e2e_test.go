@@ -177,7 +177,7 @@ func TestDepsE2ECLIReportFromGitContext(t *testing.T) {
 
 	// (f) JSON log mode: the report is one event, after the header event.
 	reportFile2 := filepath.Join(t.TempDir(), "report.json")
-	_, stderr, code = depsRun(t, ctx, "run", "-f", "acb.yaml", "--unique-names", "--log-format", "json", "--report-file", reportFile2, dir)
+	stderr, _, code = depsRun(t, ctx, "run", "-f", "acb.yaml", "--unique-names", "--log-format", "json", "--report-file", reportFile2, dir) // JSON: all on stdout
 	if code != 0 {
 		t.Fatalf("json run: exit %d:\n%s", code, stderr)
 	}

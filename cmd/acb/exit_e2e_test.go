@@ -84,24 +84,32 @@ func TestExitCodeKeyVaultOutage(t *testing.T) {
 	}
 }
 
-// TestExitCodeJSONErrors checks that with --log-format json every line on
-// stderr is a JSON object, the CLI's error too (level error).
+// TestExitCodeJSONErrors checks that with --log-format json every line is
+// a JSON object on stdout, the CLI's error too (level error), followed by
+// the run event, and that nothing goes to stderr.
 func TestExitCodeJSONErrors(t *testing.T) {
 	t.Parallel()
-	_, errOut, code := runCLI(t, "run", "--log-format", "json", "-f", "missing.yaml", "/dev/null")
-	if code != exitInput {
-		t.Fatalf("exit %d, want %d:\n%s", code, exitInput, errOut)
+	out, errOut, code := runCLI(t, "run", "--log-format", "json", "-f", "missing.yaml", "/dev/null")
+	if code != exitInput || errOut != "" {
+		t.Fatalf("exit %d, want %d; stderr %q:\n%s", code, exitInput, errOut, out)
 	}
-	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
 	for _, l := range lines {
 		var ev map[string]any
 		if err := json.Unmarshal([]byte(l), &ev); err != nil {
 			t.Errorf("not JSON: %q", l)
 		}
 	}
-	var last map[string]any
+	if len(lines) < 2 {
+		t.Fatalf("lines %q", lines)
+	}
+	var errEv, last map[string]any
+	_ = json.Unmarshal([]byte(lines[len(lines)-2]), &errEv)
 	_ = json.Unmarshal([]byte(lines[len(lines)-1]), &last)
-	if last["level"] != "error" || last["event"] != "error" || !strings.Contains(last["msg"].(string), "missing.yaml") {
-		t.Errorf("error event %v", last)
+	if errEv["level"] != "error" || errEv["event"] != "error" || !strings.Contains(errEv["msg"].(string), "missing.yaml") {
+		t.Errorf("error event %v", errEv)
+	}
+	if last["event"] != "run" || last["exitCode"] != float64(exitInput) || last["status"] != "invalid" {
+		t.Errorf("run event %v", last)
 	}
 }

@@ -41,18 +41,40 @@ type cli struct {
 	stdin          io.Reader
 	stdout, stderr io.Writer
 	out            *output.Sink
+	// record is what acb run knows of its run, for its last line and the
+	// result files (record.go); nil for other commands.
+	record *runRecord
 }
 
 // setFormat replaces the sink with one writing format, keeping its masker
 // (acb run --log-format json), before anything is written.
 func (c *cli) setFormat(f output.Format) {
-	c.out = output.New(output.Options{Log: c.stderr, Out: c.stdout, Format: f, Masker: c.out.Masker()})
+	c.setSink(output.Options{Format: f})
+}
+
+// setSink replaces the sink with one made from o, keeping its masker:
+// JSON lines all go to stdout (stderr only when stdout cannot be
+// written); text log lines go to stderr.
+func (c *cli) setSink(o output.Options) {
+	o.Masker = c.out.Masker()
+	o.Log, o.Out = c.stderr, c.stdout
+	if o.Format == output.JSON {
+		w := &fallbackWriter{w: c.stdout, fallback: c.stderr}
+		o.Log, o.Out = w, w
+	}
+	c.out = output.New(o)
 }
 
 // run executes the CLI with the given streams and returns the exit code.
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	c := &cli{stdin: stdin, stdout: stdout, stderr: stderr}
 	c.out = output.New(output.Options{Log: stderr, Out: stdout})
+	if jsonRequested(args) {
+		c.setFormat(output.JSON) // a refused command line is a JSON line too
+	}
+	if isRunCommand(args) {
+		c.record = newRunRecord()
+	}
 	root := newRootCommand(c)
 	root.SetArgs(args)
 	root.SetIn(stdin)
@@ -68,13 +90,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	default: // cobra refused the command line before any command ran
 		err = &usageError{err}
 	}
-	if err == nil {
-		return exitOK
+	code := exitOK
+	if err != nil {
+		if msg := errorMessage(err); msg != "" {
+			c.out.Event(output.Error, output.EventError).Bare().Msg(msg)
+		}
+		code = exitCode(ctx, err)
 	}
-	if msg := errorMessage(err); msg != "" {
-		c.out.Event(output.Error, output.EventError).Bare().Msg(msg)
+	if c.record != nil {
+		code = c.finishRun(code, err)
 	}
-	return exitCode(ctx, err)
+	return code
 }
 
 // ranError is an error a command's RunE returned, as opposed to one of

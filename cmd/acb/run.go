@@ -18,7 +18,6 @@ import (
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/runner/output"
-	"github.com/acb-dev/acb/runner/report"
 	"github.com/acb-dev/acb/runner/source"
 	"github.com/acb-dev/acb/secrets"
 )
@@ -39,6 +38,9 @@ type runFlags struct {
 	offline          bool
 	buildKit         bool // every build step on the engine's BuildKit
 	reportFile       string
+	resultFile       string // --result-file: the run's result for CI (record.go)
+	junitFile        string // --junit: one JUnit test case per step
+	quiet, verbose   bool   // -q, -v
 	identity         string // the task's identity, served to steps
 	noStepIdentity   bool
 	selection        graph.Selection // --target, --only, --from, --skip
@@ -95,7 +97,11 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	f.StringVar(&rf.registryIdentity, "registry-identity", "", "log in to --registry with this identity: [system] or a client id")
 	f.BoolVar(&rf.offline, "offline", false, "forbid network lookups of secrets: every task secret must come from --secret or --secret-file")
 	f.BoolVar(&rf.buildKit, "buildkit", false, "build every build step with the engine's BuildKit (a local speed-up; ACR uses it only for DOCKER_BUILDKIT=1 or cache: enabled)")
-	f.StringVar(&rf.reportFile, "report-file", "", "write the dependency report as JSON (acr-builder's schema) to this file")
+	f.StringVar(&rf.reportFile, "report-file", "", "write the dependency report as JSON (acr-builder's schema) to this file (replaced at the start of the run)")
+	f.StringVar(&rf.resultFile, "result-file", "", "write the run's result as one JSON document (status, exit code, steps, dependencies) to this file, whatever ends the run")
+	f.StringVar(&rf.junitFile, "junit", "", "write JUnit XML with one test case per step to this file, whatever ends the run")
+	f.BoolVarP(&rf.quiet, "quiet", "q", false, "print only errors and the final line (no step output)")
+	f.BoolVarP(&rf.verbose, "verbose", "v", false, "print debug lines too")
 	f.StringVar(&rf.identity, "identity", "", "the task's managed identity, [system] or a client id (as az acr task create --assign-identity); served to cmd steps for az login --identity and the Azure SDKs")
 	f.BoolVar(&rf.noStepIdentity, "no-step-identity", false, "do not serve --identity to steps (no IDENTITY_ENDPOINT in step containers)")
 	sf.register(f)
@@ -107,12 +113,22 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 }
 
 func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf *runFlags, contextArg string) (err error) {
+	rec := c.record
+	if rec == nil { // run called without its command line (tests)
+		rec = newRunRecord()
+		c.record = rec
+	}
+	rec.dryRun = rf.dryRun
 	if err := rf.check(); err != nil {
 		return asInput(err)
 	}
 	format, _ := output.ParseFormat(rf.logFormat) // checked
-	c.setFormat(format)
+	c.setSink(sinkOptions(format, rf, c.stdout, c.stderr))
 	out := c.out
+	rec.files = resultFiles{report: rf.reportFile, result: rf.resultFile, junit: rf.junitFile}
+	if err := rec.files.prepare(); err != nil {
+		return asInput(err)
+	}
 	masker := out.Masker()
 	imageMap, err := parseImageMap(rf.imageMap)
 	if err != nil {
@@ -162,6 +178,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		return err
 	}
 	masker.Add(loaded.SecretValues...)
+	rec.runID, rec.taskFile = loaded.Data.Run.ID, name
 	for _, w := range loaded.Warnings {
 		out.Event(output.Warn, output.EventWarning).Bare().Msg(w.Error())
 	}
@@ -226,6 +243,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		return asInput(err)
 	}
 	var eng engine.Engine
+	engineHost := ""
 	if !rf.dryRun {
 		dockerEngine, lines, err := openEngine(runCtx, rf.dockerContext)
 		if err != nil {
@@ -233,6 +251,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		}
 		defer dockerEngine.Close()
 		eng = dockerEngine
+		engineHost = dockerEngine.Host()
 		runOpts.EngineLines = lines
 		runOpts.EngineSocket = dockerEngine.Endpoint().SocketPath()
 		runOpts.HostEngine = hostEngine(dockerEngine.Endpoint())
@@ -243,8 +262,10 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		// (and still cleans up after), so it gets ctx, not runCtx.
 		runOpts.Timeout = max(time.Until(runDeadline(runCtx)), time.Millisecond)
 	}
+	c.runStarted(engineHost)
 	res, runErr := runner.Run(ctx, loaded.Task, loaded.DAG, eng, runOpts)
-	if !rf.dryRun {
+	rec.res = res
+	if !rf.dryRun && !out.JSON() { // in JSON the run event is the last line (record.go)
 		level := output.Info
 		if runErr != nil {
 			level = output.Error
@@ -258,34 +279,22 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		}
 		return &reportedError{runErr}
 	}
-	if rf.reportFile != "" && !rf.dryRun {
-		if err := writeReportFile(rf.reportFile, res.Dependencies, masker); err != nil {
-			return asInfra(err)
-		}
-	}
-	return nil
+	return nil // the report, result and JUnit files are written by finishRun (record.go)
 }
 
-// writeReportFile writes the dependency report as JSON in acr-builder's
-// schema, for CI jobs, with secret values masked.
-func writeReportFile(path string, deps []report.Dependencies, masker *secrets.Masker) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return fmt.Errorf("write report file: %w", err)
+// sinkOptions is acb run's output: its format, -q/-v, colour only for
+// terminals (never in JSON, never with NO_COLOR), and the step output
+// tails a JUnit file shows.
+func sinkOptions(f output.Format, rf *runFlags, stdout, stderr io.Writer) output.Options {
+	o := output.Options{Format: f, KeepTails: rf.junitFile != ""}
+	switch {
+	case rf.quiet:
+		o.Verbosity = output.Quiet
+	case rf.verbose:
+		o.Verbosity = output.Verbose
 	}
-	mw := masker.Writer(f)
-	if err := report.WriteJSON(mw, deps); err != nil {
-		f.Close()
-		return fmt.Errorf("write report file %s: %w", path, err)
-	}
-	if err := mw.Close(); err != nil {
-		f.Close()
-		return fmt.Errorf("write report file %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write report file %s: %w", path, err)
-	}
-	return nil
+	o.Color = f == output.Text && colorWanted(stdout, stderr)
+	return o
 }
 
 func (rf *runFlags) check() error {
@@ -304,6 +313,9 @@ func (rf *runFlags) check() error {
 	}
 	if rf.parallelism < 0 {
 		return fmt.Errorf("--parallelism %d: must be 0 (no limit) or more", rf.parallelism)
+	}
+	if rf.quiet && rf.verbose {
+		return errors.New("-q and -v: give one")
 	}
 	if rf.timeout < 0 {
 		return fmt.Errorf("--timeout %s: must not be negative", rf.timeout)

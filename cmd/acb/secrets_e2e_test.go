@@ -392,8 +392,8 @@ func TestE2ESecretsNeverPrinted(t *testing.T) {
 		if r.code != exitFailed {
 			t.Fatalf("%s: exit %d; want %d", format, r.code, exitFailed)
 		}
-		if !strings.Contains(r.log, "***:1") {
-			t.Errorf("%s: the failing step's error does not show its masked image:\n%s", format, r.log)
+		if !strings.Contains(r.log+r.out, "***:1") { // JSON: all on stdout
+			t.Errorf("%s: the failing step's error does not show its masked image:\n%s%s", format, r.log, r.out)
 		}
 		assertNotPrinted(t, format+" run", r.out+r.log+rep, values...)
 	}

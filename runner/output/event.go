@@ -46,12 +46,14 @@ var fieldNames = []string{FieldEvent, FieldStep, FieldStatus, FieldExitCode, Fie
 // to it, Msg or Msgf writes it. An Entry is used by one goroutine and
 // written once.
 type Entry struct {
-	s      *Sink
-	level  Level
-	event  string
-	step   string
-	bare   bool
-	fields []field
+	s     *Sink
+	level Level
+	event string
+	step  string
+	bare  bool
+	// jsonOnly events are not written in text format.
+	jsonOnly bool
+	fields   []field
 }
 
 type field struct {
@@ -127,6 +129,9 @@ func (e *Entry) Msg(msg string) {
 	s := e.s
 	msg = s.Mask(msg)
 	if !s.json {
+		if e.jsonOnly || !s.shows(e.level, e.event) {
+			return
+		}
 		if e.bare {
 			s.mu.Lock()
 			defer s.mu.Unlock()
@@ -134,6 +139,9 @@ func (e *Entry) Msg(msg string) {
 			return
 		}
 		s.log.WithLevel(e.level).Msg(msg)
+		return
+	}
+	if !s.shows(e.level, e.event) {
 		return
 	}
 	z := s.log.WithLevel(e.level).Str(FieldTime, jsonTime(s.now()))

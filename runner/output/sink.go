@@ -45,6 +45,13 @@ type Options struct {
 	// Masker hides secret values in everything written; nil means a new,
 	// empty one (values can be added through Sink.Masker).
 	Masker *secrets.Masker
+	// Verbosity is Quiet, Normal (the zero value) or Verbose.
+	Verbosity Verbosity
+	// Color keeps ANSI escape sequences of step output (a terminal that
+	// wants them); otherwise they are removed.
+	Color bool
+	// KeepTails keeps the last lines of each step's output (Sink.Tail).
+	KeepTails bool
 }
 
 // Sink is acb's single output owner. It is safe for concurrent use: every
@@ -59,6 +66,11 @@ type Sink struct {
 	logW   io.Writer      // raw log stream, written under mu
 	outW   io.Writer      // raw output stream, written under mu
 	now    func() time.Time
+	// verbosity filters events and output (verbosity.go); color keeps
+	// ANSI sequences in step output.
+	verbosity Verbosity
+	color     bool
+	tails     tails // nil unless Options.KeepTails
 }
 
 // timeLayout is acr-builder's log timestamp.
@@ -66,9 +78,13 @@ const timeLayout = "2006/01/02 15:04:05"
 
 // New returns a Sink writing to o.Log and o.Out.
 func New(o Options) *Sink {
-	s := &Sink{json: o.Format == JSON, masker: o.Masker, logW: o.Log, outW: o.Out, now: time.Now}
+	s := &Sink{json: o.Format == JSON, masker: o.Masker, logW: o.Log, outW: o.Out, now: time.Now,
+		verbosity: o.Verbosity, color: o.Color && o.Format != JSON}
 	if s.masker == nil {
 		s.masker = secrets.NewMasker()
+	}
+	if o.KeepTails {
+		s.tails = tails{}
 	}
 	if s.logW == nil {
 		s.logW = io.Discard
@@ -113,6 +129,9 @@ func (s *Sink) Result() io.Writer { return lockedWriter{&s.mu, s.outW} }
 // Raw writes text (whole lines) to the log stream as it is, masked: the
 // dependency report's YAML, which ACR prints without timestamps.
 func (s *Sink) Raw(text string) {
+	if s.verbosity == Quiet {
+		return
+	}
 	text = s.Mask(text)
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -141,7 +160,7 @@ func jsonTime(t time.Time) string {
 // Blank writes an empty line to the log stream in text format (before
 // acb run's final line, as ACR); JSON format has no blank lines.
 func (s *Sink) Blank() {
-	if s.json {
+	if s.json || s.verbosity == Quiet {
 		return
 	}
 	s.mu.Lock()

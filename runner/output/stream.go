@@ -92,7 +92,16 @@ func (w *lineWriter) Flush() {
 
 // outputLine writes one line of step output (without its newline), already
 // masked by the stream's MaskWriter.
+//
+// In text format stderr lines go to the log stream (acb's stderr), as
+// `docker run` and acr-builder show a step's stderr; in JSON format every
+// line is an object on the output stream with its stream named.
 func (s *Sink) outputLine(step, stream string, prefix bool, line []byte) {
+	line = s.plain(line)
+	s.keepTail(step, line)
+	if s.verbosity == Quiet {
+		return
+	}
 	if s.json {
 		s.out.Info().Str(FieldTime, jsonTime(s.now())).Str(FieldEvent, EventOutput).Str(FieldStep, step).
 			Str(FieldStream, stream).Str(FieldLine, string(line)).Send()
@@ -108,7 +117,11 @@ func (s *Sink) outputLine(step, stream string, prefix bool, line []byte) {
 	}
 	b = append(b, line...)
 	b = append(b, '\n')
+	w := s.outW
+	if stream == "stderr" {
+		w = s.logW
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	_, _ = s.outW.Write(b) // output errors (a closed stdout) must not fail the step
+	_, _ = w.Write(b) // output errors (a closed stdout) must not fail the step
 }
