@@ -17,6 +17,9 @@ type dockerfileLine struct {
 }
 
 func (l dockerfileLine) String() string {
+	if strings.HasPrefix(l.Text, l.What) {
+		return fmt.Sprintf("line %d (%s)", l.Line, l.Text)
+	}
 	return fmt.Sprintf("line %d (%s: %s)", l.Line, l.What, l.Text)
 }
 

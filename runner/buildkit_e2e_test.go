@@ -256,6 +256,7 @@ func TestBuildKitE2EMessages(t *testing.T) {
 	src, _ := prepare(t, map[string]string{
 		"heredoc/Dockerfile": "FROM " + img + "\nRUN <<EOF\necho hi\nEOF\n",
 		"mount/Dockerfile":   "FROM " + img + "\nRUN --mount=type=cache,target=/c true\n",
+		"syntax/Dockerfile":  "# syntax=acbtest/no-such-frontend:1\nFROM " + img + "\n",
 	})
 	ctx := testenv.Context(t, 2*time.Minute)
 	r := runReal(t, ctx, "\nsteps:\n  - build: --network none heredoc\n    env: [\"DOCKER_BUILDKIT=1\"]\n", Options{Source: src}, false)
@@ -266,11 +267,16 @@ func TestBuildKitE2EMessages(t *testing.T) {
 	} else if r.err == nil || !strings.Contains(r.err.Error(), "line 2 (a heredoc: RUN <<EOF) needs Dockerfile syntax 1.4") {
 		t.Errorf("heredoc error: %v", r.err)
 	}
+	// The engine cannot get the frontend image: the error names the line.
+	r = runReal(t, ctx, "\nsteps:\n  - build: --network none syntax\n    env: [\"DOCKER_BUILDKIT=1\"]\n", Options{Source: src}, false)
+	if r.err == nil || !strings.Contains(r.err.Error(), "(Dockerfile /workspace/syntax/Dockerfile line 1 (# syntax=acbtest/no-such-frontend:1) asks BuildKit for the Dockerfile frontend image acbtest/no-such-frontend:1") {
+		t.Errorf("# syntax= error: %v", r.err)
+	}
 	r = runReal(t, ctx, "\nsteps:\n  - build: --network none mount\n", Options{Source: src}, false)
 	if r.err == nil {
 		t.Errorf("the classic builder accepted RUN --mount")
 	}
-	if !strings.Contains(r.log, `WARNING: step acb_step_0: the Dockerfile needs BuildKit at line 2 (RUN --mount: RUN --mount=type=cache,target=/c true); ACR builds it with BuildKit only when the step's env has DOCKER_BUILDKIT=1 (add env: ["DOCKER_BUILDKIT=1"] to the step)`) {
+	if !strings.Contains(r.log, `WARNING: step acb_step_0: the Dockerfile needs BuildKit at line 2 (RUN --mount=type=cache,target=/c true); ACR builds it with BuildKit only when the step's env has DOCKER_BUILDKIT=1 (add env: ["DOCKER_BUILDKIT=1"] to the step)`) {
 		t.Errorf("no warning naming the env line:\n%s", r.log)
 	}
 }

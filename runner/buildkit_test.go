@@ -92,9 +92,9 @@ func TestScanDockerfileFeatures(t *testing.T) {
 		got = append(got, l.String())
 	}
 	want := []string{
-		"line 1 (# syntax=: # syntax=docker/dockerfile:1.4)",
-		"line 3 (RUN --mount: RUN --mount=type=cache,target=/c true)",
-		"line 4 (COPY --chmod: COPY --chmod=644 x /x)",
+		"line 1 (# syntax=docker/dockerfile:1.4)",
+		"line 3 (RUN --mount=type=cache,target=/c true)",
+		"line 4 (COPY --chmod=644 x /x)",
 		"line 5 (a heredoc: RUN <<EOF)",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {

@@ -161,7 +161,7 @@ func (r *run) runBuildKit(ctx context.Context, bk engine.BuildKitBuilder, s *gra
 		br, err := bk.BuildKit(ctx, spec, out.stdout)
 		res.ImageID = br.ImageID
 		if err != nil && feats.Syntax != nil && ctx.Err() == nil {
-			return fmt.Errorf("%w (%s %s asks BuildKit for the frontend image %s instead of the engine's built-in one)", err, dfName, *feats.Syntax, strings.TrimPrefix(feats.Syntax.Text, "# syntax="))
+			return fmt.Errorf("%w (%s %s asks BuildKit for the Dockerfile frontend image %s instead of the engine's built-in one; the engine must be able to pull it)", err, dfName, *feats.Syntax, strings.TrimPrefix(feats.Syntax.Text, "# syntax="))
 		}
 		return err
 	})
