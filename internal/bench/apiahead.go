@@ -150,3 +150,115 @@ func (a *APILoop) startWait(ctx context.Context, id string) error {
 		return fmt.Errorf("wait %s: %w", id, err)
 	}
 }
+
+// RunGated runs n containers one after another like RunAhead, but with
+// the next container already started (not only created) while the
+// previous one runs: each runs `sh -c 'read _; exec CMD'` and is released
+// by a line on its attached stdin once its predecessor exited 0. It is
+// not what acb does (PID 1 would be a gate, stdin open, the container on
+// the network before its dependency ended): it measures what starting
+// ahead would buy, the part of the engine's start path a pipeline that
+// only creates ahead cannot hide.
+func (a *APILoop) RunGated(ctx context.Context, image string, cmd []string, n int, l Layout) (err error) {
+	if err := a.setUp(ctx, l); err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, a.tearDown(context.WithoutCancel(ctx), l)) }()
+	type gated struct {
+		id     string
+		stdin  client.ContainerAttachResult
+		result <-chan container.WaitResponse
+		errc   <-chan error
+		cancel context.CancelFunc
+		err    error
+	}
+	var removals sync.WaitGroup
+	defer removals.Wait()
+	line := append([]string{"sh", "-c", `read _; exec "$@"`, "gate"}, cmd...)
+	start := func() chan *gated {
+		ch := make(chan *gated, 1)
+		go func() {
+			g := &gated{}
+			defer func() { ch <- g }()
+			g.id, g.err = a.createGated(ctx, image, line, l)
+			if g.err != nil {
+				return
+			}
+			g.stdin, g.err = a.cli.ContainerAttach(ctx, g.id, client.ContainerAttachOptions{Stream: true, Stdin: true})
+			if g.err != nil {
+				return
+			}
+			wctx, cancel := context.WithCancel(ctx)
+			g.cancel = cancel
+			w := a.cli.ContainerWait(wctx, g.id, client.ContainerWaitOptions{Condition: container.WaitConditionNextExit})
+			g.result, g.errc = w.Result, w.Error
+			if _, err := a.cli.ContainerStart(ctx, g.id, client.ContainerStartOptions{}); err != nil {
+				g.err = fmt.Errorf("start %s: %w", g.id, err)
+			}
+		}()
+		return ch
+	}
+	finish := func(g *gated) {
+		if g.cancel != nil {
+			g.cancel()
+		}
+		if g.stdin.Conn != nil {
+			g.stdin.Close()
+		}
+		if g.id != "" {
+			removals.Go(func() { _ = a.remove(ctx, g.id) })
+		}
+	}
+	next := start()
+	for i := range n {
+		cur := <-next
+		if cur.err != nil {
+			finish(cur)
+			return cur.err
+		}
+		if i+1 < n {
+			next = start()
+		}
+		_, werr := cur.stdin.Conn.Write([]byte("go\n"))
+		if werr == nil {
+			select {
+			case res := <-cur.result:
+				if res.StatusCode != 0 {
+					werr = fmt.Errorf("%s exited %d", cur.id, res.StatusCode)
+				}
+			case err := <-cur.errc:
+				werr = fmt.Errorf("wait %s: %w", cur.id, err)
+			}
+		}
+		finish(cur)
+		if werr != nil {
+			if i+1 < n {
+				finish(<-next)
+			}
+			return werr
+		}
+	}
+	return nil
+}
+
+// createGated creates a container of the gated loop, with stdin open.
+func (a *APILoop) createGated(ctx context.Context, image string, cmd []string, l Layout) (string, error) {
+	a.mu.Lock()
+	a.seq++
+	name := fmt.Sprintf("%s-api-%d", a.labels[LabelKey], a.seq)
+	a.mu.Unlock()
+	hc := &container.HostConfig{NetworkMode: container.NetworkMode(l.mode())}
+	for i, v := range l.Volumes {
+		hc.Mounts = append(hc.Mounts, mount.Mount{Type: mount.TypeVolume, Source: v, Target: fmt.Sprintf("/v%d", i)})
+	}
+	created, err := a.cli.ContainerCreate(ctx, client.ContainerCreateOptions{
+		Name: name,
+		Config: &container.Config{Image: image, Cmd: cmd, Labels: a.labels,
+			OpenStdin: true, StdinOnce: true, AttachStdin: true},
+		HostConfig: hc,
+	})
+	if err != nil {
+		return "", fmt.Errorf("create %s: %w", name, err)
+	}
+	return created.ID, nil
+}

@@ -10,6 +10,7 @@ const (
 	vAPILayout = "Engine API loop, acb's layout (user network + 2 volumes)"
 	vACBEmpty  = "acb run, the same task with no step (fixed cost per run)"
 	vAPIAhead  = "Engine API loop, acb's layout, next container created ahead"
+	vAPIGated  = "Engine API loop, acb's layout, next container started ahead behind a stdin gate (not acb's contract)"
 	vBaseline  = "acb run, baseline binary (-baseline-acb)"
 )
 
