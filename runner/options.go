@@ -80,6 +80,10 @@ type Options struct {
 	// source context copied into it, never deleted. The engine must see
 	// the host's file system (a local engine).
 	Workspace string
+	// Terminal is acb's terminal when its stdin is one; nil otherwise.
+	// Interactive cmd steps (-i, -it) get it, one at a time; without it
+	// their stdin is empty (interactive.go).
+	Terminal Terminal
 	// KeepOnFailure keeps, when a step fails the run, the step's container
 	// (cmd steps), the run's volumes and the networks it created, and
 	// prints the commands to inspect and to remove them (keep.go).

@@ -55,7 +55,7 @@ func (r *run) prepareAhead(ctx context.Context, s *graph.Step) {
 		return
 	}
 	spec, err := r.cmdSpec(s, cmd)
-	if err != nil {
+	if err != nil || spec.OpenStdin { // an interactive step attaches at create
 		return
 	}
 	r.prep.mu.Lock()

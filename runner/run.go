@@ -59,6 +59,8 @@ type run struct {
 
 	owner string // the LabelOwner value: this process (owner.go)
 
+	termMu sync.Mutex // one interactive step at a time on acb's terminal (interactive.go)
+
 	ident *stepIdentity // the step identity endpoint; nil when off (identity.go)
 
 	fromHost  bool   // build steps read /workspace from the host (hostDir)

@@ -101,7 +101,11 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 				code, err = r.eng.(engine.ContainerPreparer).RunCreated(ctx, id, spec, streams)
 				return err
 			}
-			code, err = r.eng.RunContainer(ctx, spec, streams)
+			if spec.OpenStdin {
+				code, err = r.runInteractive(ctx, spec, streams)
+			} else {
+				code, err = r.eng.RunContainer(ctx, spec, streams)
+			}
 			if errors.Is(err, engine.ErrConflict) {
 				return r.nameInUse(spec.Name)
 			}
@@ -208,8 +212,8 @@ func (r *run) cmdSpec(s *graph.Step, cmd *args.Cmd) (engine.ContainerSpec, error
 		Network:    r.network(s.Network),
 		Privileged: s.Privileged || cmd.Privileged,
 		Init:       cmd.Init,
-		TTY:        cmd.TTY,
-		OpenStdin:  cmd.Interactive,
+		TTY:        cmd.TTY && (!cmd.Interactive || r.interactive(true)), // -it without a terminal: no TTY, whose input would never end
+		OpenStdin:  r.interactive(cmd.Interactive), // else stdin is empty: EOF, never a hang
 		Isolation:  s.Isolation,
 		Ports:      append(append([]string(nil), s.Ports...), cmd.Publish...),
 		Expose:     append(append([]string(nil), s.Expose...), cmd.Expose...),

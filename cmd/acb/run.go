@@ -231,6 +231,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		RemoteDigest:   remoteDigests(logins),
 		Selection:      rf.selection,
 		Workspace:      workspaceDir,
+		Terminal:       newStepTerminal(c.stdin, c.stdout),
 		KeepOnFailure:  rf.keepOnFailure || (rf.shellOnFailure && terminalOf(cmd.InOrStdin()) != nil),
 	}
 	if os.Getenv("ACB_TIMING") != "" {

@@ -4,10 +4,12 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 
 	"golang.org/x/term"
 
+	"github.com/acb-dev/acb/runner"
 	"github.com/acb-dev/acb/runner/engine"
 )
 
@@ -57,4 +59,87 @@ func rawTerminal(f *os.File) (sizes <-chan engine.TermSize, restore func(), err 
 		close(done)
 		_ = term.Restore(fd, old)
 	}, nil
+}
+
+// stepTerminal lends acb's terminal to interactive steps (runner.Terminal).
+// One goroutine reads the terminal for the rest of the process, started at
+// the first step that needs it, and hands what it reads to the step
+// attached at the time: a step that ends never leaves a reader behind
+// that would swallow the next step's keys.
+type stepTerminal struct {
+	f    *os.File
+	out  io.Writer
+	once sync.Once
+	keys chan []byte // closed at the end of the input (Ctrl-D, closed terminal)
+}
+
+// newStepTerminal returns a runner.Terminal for stdin when it is a
+// terminal, else nil (a nil interface, not a typed nil).
+func newStepTerminal(stdin io.Reader, out io.Writer) runner.Terminal {
+	f := terminalOf(stdin)
+	if f == nil {
+		return nil
+	}
+	return &stepTerminal{f: f, out: out, keys: make(chan []byte)}
+}
+
+// Attach implements runner.Terminal.
+func (t *stepTerminal) Attach(tty bool) (*runner.TerminalSession, error) {
+	t.once.Do(func() {
+		go func() { // reads until the terminal's input ends
+			for {
+				buf := make([]byte, 1024)
+				n, err := t.f.Read(buf)
+				if n > 0 {
+					t.keys <- buf[:n]
+				}
+				if err != nil {
+					close(t.keys)
+					return
+				}
+			}
+		}()
+	})
+	in := &sessionInput{keys: t.keys, done: make(chan struct{})}
+	sess := &runner.TerminalSession{In: in, Out: t.out}
+	restore := func() {}
+	if tty {
+		sizes, r, err := rawTerminal(t.f)
+		if err != nil {
+			return nil, err
+		}
+		sess.Resize, restore = sizes, r
+	}
+	var once sync.Once
+	sess.Detach = func() {
+		once.Do(func() {
+			close(in.done)
+			restore()
+		})
+	}
+	return sess, nil
+}
+
+// sessionInput reads the terminal's keys until its session is detached.
+type sessionInput struct {
+	keys <-chan []byte
+	done chan struct{}
+	buf  []byte
+}
+
+func (s *sessionInput) Read(p []byte) (int, error) {
+	if len(s.buf) == 0 {
+		select {
+		case b, ok := <-s.keys:
+			if !ok {
+				return 0, io.EOF
+			}
+			s.buf = b
+		case <-s.done:
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, s.buf)
+	s.buf = s.buf[n:]
+	return n, nil
 }

@@ -56,19 +56,7 @@ func (e *Engine) RunInteractive(ctx context.Context, spec engine.ContainerSpec, 
 		return -1, e.interrupted(ctx, id, fmt.Errorf("start container %s: %w", label, mapErr(err)))
 	}
 	if streams.Resize != nil && spec.TTY {
-		go func() { // ends when the channel is closed or the wait is over
-			for {
-				select {
-				case sz, ok := <-streams.Resize:
-					if !ok {
-						return
-					}
-					_, _ = e.cli.ContainerResize(waitCtx, id, client.ContainerResizeOptions{Height: sz.Height, Width: sz.Width})
-				case <-waitCtx.Done():
-					return
-				}
-			}
-		}()
+		go e.forwardSizes(waitCtx, id, streams.Resize)
 	}
 	// The input is copied until it ends (then the container's stdin is
 	// closed) or the connection closes; a terminal read may outlive the
@@ -150,4 +138,40 @@ func (e *Engine) CommitContainer(ctx context.Context, nameOrID string, labels ma
 		return "", fmt.Errorf("commit container %s: %w", nameOrID, mapErr(err))
 	}
 	return res.ID, nil
+}
+
+// forwardSizes applies terminal sizes to a started container's TTY until
+// sizes is closed or ctx ends. A resize right after the start can fail or
+// be lost while the engine still sets the TTY up (the docker CLI retries
+// too): the first size is retried on error and applied again shortly
+// after.
+func (e *Engine) forwardSizes(ctx context.Context, id string, sizes <-chan engine.TermSize) {
+	resize := func(sz engine.TermSize) error {
+		_, err := e.cli.ContainerResize(ctx, id, client.ContainerResizeOptions{Height: sz.Height, Width: sz.Width})
+		return err
+	}
+	var last engine.TermSize
+	again := time.NewTimer(time.Hour)
+	defer again.Stop()
+	first := true
+	for {
+		select {
+		case sz, ok := <-sizes:
+			if !ok {
+				return
+			}
+			last = sz
+			for try := 0; resize(sz) != nil && first && try < 10 && ctx.Err() == nil; try++ {
+				time.Sleep(20 * time.Millisecond)
+			}
+			if first {
+				again.Reset(200 * time.Millisecond)
+				first = false
+			}
+		case <-again.C:
+			_ = resize(last)
+		case <-ctx.Done():
+			return
+		}
+	}
 }
