@@ -213,7 +213,7 @@ func (r *run) cmdSpec(s *graph.Step, cmd *args.Cmd) (engine.ContainerSpec, error
 		Privileged: s.Privileged || cmd.Privileged,
 		Init:       cmd.Init,
 		TTY:        cmd.TTY && (!cmd.Interactive || r.interactive(true)), // -it without a terminal: no TTY, whose input would never end
-		OpenStdin:  r.interactive(cmd.Interactive), // else stdin is empty: EOF, never a hang
+		OpenStdin:  r.interactive(cmd.Interactive),                       // else stdin is empty: EOF, never a hang
 		Isolation:  s.Isolation,
 		Ports:      append(append([]string(nil), s.Ports...), cmd.Publish...),
 		Expose:     append(append([]string(nil), s.Expose...), cmd.Expose...),

@@ -43,7 +43,7 @@ func TestE2EInteractiveStepOnTerminal(t *testing.T) {
 	bin := buildAcb(t)
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{"acb.yaml": "version: v1.1.0\nsteps:\n" +
-		"  - id: ask\n    cmd: -it " + bb + " sh -c 'printf \"name? \"; read name; echo \"hello <$name>\"; stty size'\n    timeout: 60\n" +
+		"  - id: ask\n    cmd: -it " + bb + " sh -c 'printf \"name? \"; read name; echo \"hello <$name>\"; sleep 0.5; stty size'\n    timeout: 60\n" +
 		"  - id: after\n    cmd: " + bb + " echo after-ran\n"})
 	id := e2eID("it")
 	t.Cleanup(func() { removeRunObjects(t, id) })
@@ -69,6 +69,8 @@ func TestE2EInteractiveStepOnTerminal(t *testing.T) {
 	if !waitFor(t, 20*time.Second, screen.String, "hello <acb>") {
 		t.Fatal("the step did not read the typed line")
 	}
+	// Engines before 23.0 size a new TTY a moment after the start (docker
+	// run -it shows 0x0 then too): the step waits half a second.
 	if !waitFor(t, 20*time.Second, screen.String, "24 77") {
 		t.Error("the step's terminal does not have acb's size")
 	}

@@ -137,7 +137,7 @@ func TestE2EKeepOnFailureShellClean(t *testing.T) {
 	if !waitFor(t, 30*time.Second, screen.String, "exit the shell to leave") {
 		t.Fatalf("no shell notice:\n%s", screen.String())
 	}
-	if _, err := io.WriteString(ptmx, "echo \"[$(cat /tmp/state)|$STEP_VAR|$(pwd)|$(cat /workspace/ok.txt)]\"; stty size\r"); err != nil {
+	if _, err := io.WriteString(ptmx, "echo \"[$(cat /tmp/state)|$STEP_VAR|$(pwd)|$(cat /workspace/ok.txt)]\"; sleep 0.5; stty size\r"); err != nil {
 		t.Fatal(err)
 	}
 	if !waitFor(t, 20*time.Second, screen.String, "[left-by-bad|in-the-step|/workspace/sub|from-ok]") {

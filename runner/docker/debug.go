@@ -141,35 +141,33 @@ func (e *Engine) CommitContainer(ctx context.Context, nameOrID string, labels ma
 }
 
 // forwardSizes applies terminal sizes to a started container's TTY until
-// sizes is closed or ctx ends. A resize right after the start can fail or
-// be lost while the engine still sets the TTY up (the docker CLI retries
-// too): the first size is retried on error and applied again shortly
-// after.
+// sizes is closed or ctx ends. On engines before 23.0 a resize right after
+// the start can fail or be lost while the TTY is still being set up (the
+// docker CLI of that time shows 0x0 terminals too), so the latest size is
+// applied again a few times during the first seconds.
 func (e *Engine) forwardSizes(ctx context.Context, id string, sizes <-chan engine.TermSize) {
-	resize := func(sz engine.TermSize) error {
-		_, err := e.cli.ContainerResize(ctx, id, client.ContainerResizeOptions{Height: sz.Height, Width: sz.Width})
-		return err
+	resize := func(sz engine.TermSize) {
+		_, _ = e.cli.ContainerResize(ctx, id, client.ContainerResizeOptions{Height: sz.Height, Width: sz.Width})
 	}
-	var last engine.TermSize
-	again := time.NewTimer(time.Hour)
-	defer again.Stop()
-	first := true
+	var last *engine.TermSize
+	again := []time.Duration{50 * time.Millisecond, 100 * time.Millisecond, 200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond}
+	timer := time.NewTimer(again[0])
+	defer timer.Stop()
 	for {
 		select {
 		case sz, ok := <-sizes:
 			if !ok {
 				return
 			}
-			last = sz
-			for try := 0; resize(sz) != nil && first && try < 10 && ctx.Err() == nil; try++ {
-				time.Sleep(20 * time.Millisecond)
+			last = &sz
+			resize(sz)
+		case <-timer.C:
+			if last != nil {
+				resize(*last)
 			}
-			if first {
-				again.Reset(200 * time.Millisecond)
-				first = false
+			if again = again[1:]; len(again) > 0 {
+				timer.Reset(again[0])
 			}
-		case <-again.C:
-			_ = resize(last)
 		case <-ctx.Done():
 			return
 		}
