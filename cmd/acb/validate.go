@@ -5,10 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/spf13/cobra"
 
 	"github.com/acb-dev/acb/internal/diag"
+	"github.com/acb-dev/acb/runner"
 	"github.com/acb-dev/acb/runner/load"
 	"github.com/acb-dev/acb/secrets"
 )
@@ -104,6 +106,11 @@ func validateOne(cmd *cobra.Command, file string, opts load.Options, masker *sec
 		}
 	}
 	if err == nil {
+		if file != "-" {
+			for _, d := range runner.BuildKitDockerfileWarnings(loaded.Task, filepath.Dir(file)) {
+				res.Problems = append(res.Problems, toProblem(file, d, masker))
+			}
+		}
 		res.Valid = true
 		return res
 	}
