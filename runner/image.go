@@ -100,7 +100,8 @@ func (r *run) ensureImage(ctx context.Context, s *graph.Step, image string, out 
 		return engineErr("inspecting image "+image, err)
 	case policy == PullNever:
 		r.c.errorf(s.ID, evPull, "Step ID: %s: image %s not found locally and the pull policy is never", s.ID, image)
-		return fmt.Errorf("image %s not found locally (pull policy never)", image)
+		return fmt.Errorf("image %s not found locally (pull policy never); build or load it, let acb pull it (--pull missing), "+
+			"or point the step at a local image with --image-map %s=LOCAL or --alias NAME=LOCAL", image, image)
 	}
 	fmt.Fprintf(out.stderr, "Unable to find image '%s' locally\n", image)
 	return r.pull(ctx, image, out.stdout)
@@ -112,7 +113,11 @@ func (r *run) pull(ctx context.Context, image string, w io.Writer) error {
 		return err
 	}
 	if err := r.eng.Pull(ctx, image, auth, w); err != nil {
-		return fmt.Errorf("pulling %s: %w", image, err)
+		if ctx.Err() != nil {
+			return fmt.Errorf("pulling %s: %w", image, err)
+		}
+		return fmt.Errorf("pulling %s: %w; if the image is local only, use --pull never; to run a local image instead, "+
+			"--image-map %s=LOCAL (or --alias NAME=LOCAL for a task alias); if the registry needs a login, --credential", image, err, image)
 	}
 	return nil
 }

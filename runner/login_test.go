@@ -79,7 +79,7 @@ func runLogin(t *testing.T, e *loginEngine, src string, opts Options) (*Result, 
 func TestLoginRetriesThenFailsBeforeAnyStep(t *testing.T) {
 	e := &loginEngine{fakeEngine: newFake(), login: func(a engine.RegistryAuth) error {
 		if a.ServerAddress == "b.io" {
-			return errors.New("Error response from daemon: login attempt to http://b.io/v2/ failed with status: 401 Unauthorized")
+			return errors.New("Error response from daemon: login attempt to http://b.io/v2/ failed with status: 503 Service Unavailable")
 		}
 		return nil
 	}}
@@ -95,7 +95,7 @@ func TestLoginRetriesThenFailsBeforeAnyStep(t *testing.T) {
 	if !errors.As(err, &le) || le.Registry != "b.io" || le.Attempts != 4 {
 		t.Fatalf("err = %#v", err)
 	}
-	if !strings.Contains(err.Error(), "b.io") || !strings.Contains(err.Error(), "401") || strings.Contains(err.Error(), "s3cret-b") {
+	if !strings.Contains(err.Error(), "b.io") || !strings.Contains(err.Error(), "503") || strings.Contains(err.Error(), "s3cret-b") {
 		t.Errorf("error text: %v", err)
 	}
 	if d := time.Since(start); d < 1700*time.Millisecond {
@@ -160,5 +160,54 @@ func TestLoginsAreAskedAgainAtEachUse(t *testing.T) {
 	}
 	if !bytes.Contains([]byte(e.configs[2]), []byte(`"r.io"`)) {
 		t.Errorf("config: %s", e.configs[2])
+	}
+}
+
+// TestLoginRefusedIsNotRetried checks that a credential the registry
+// refuses (401) fails at once, with an error saying what to do.
+func TestLoginRefusedIsNotRetried(t *testing.T) {
+	e := &loginEngine{fakeEngine: newFake(), login: func(a engine.RegistryAuth) error {
+		return errors.New("Error response from daemon: login attempt to http://b.io/v2/ failed with status: 401 Unauthorized")
+	}}
+	start := time.Now()
+	_, err, _ := runLogin(t, e, "steps:\n  - cmd: x echo hi\n", Options{Auths: map[string]engine.RegistryAuth{
+		"b.io": {Username: "u", Password: "s3cret-b"},
+	}})
+	var le *LoginError
+	if !errors.As(err, &le) || le.Attempts != 1 || len(e.logins) != 1 {
+		t.Fatalf("err = %v after %d logins, want one attempt", err, len(e.logins))
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("a refused login took %v", d)
+	}
+	for _, want := range []string{"401", "not retried", "--credential server=b.io"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q: %v", want, err)
+		}
+	}
+}
+
+// refusingPushEngine refuses every push as a registry refuses a missing
+// login.
+type refusingPushEngine struct {
+	*fakeEngine
+	pushes int
+}
+
+func (e *refusingPushEngine) Push(context.Context, string, *engine.RegistryAuth, io.Writer) (string, error) {
+	e.pushes++
+	return "", errors.New("unauthorized: authentication required (HTTP 401)")
+}
+
+// TestPushRefusedIsNotRetried checks that a push the registry refuses is
+// tried once and its error suggests --credential.
+func TestPushRefusedIsNotRetried(t *testing.T) {
+	e := &refusingPushEngine{fakeEngine: newFake()}
+	_, err := runParsed(context.Background(), t, parseTask(t, "steps:\n  - id: up\n    push: [\"r.example/app:1\"]\n"), e, Options{RunID: "pushtest"})
+	if err == nil || e.pushes != 1 {
+		t.Fatalf("err = %v after %d pushes, want a failure after one", err, e.pushes)
+	}
+	if !strings.Contains(err.Error(), "--credential server=r.example") {
+		t.Errorf("error does not suggest --credential: %v", err)
 	}
 }

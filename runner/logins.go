@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/acb-dev/acb/runner/engine"
@@ -58,7 +59,23 @@ func (e *LoginError) Error() string {
 	if e.Source != "" {
 		src = " (" + e.Source + ")"
 	}
+	if unauthorized(e.Err) {
+		// Retrying a refused credential cannot help: say what can.
+		return fmt.Sprintf("failed to login to registry %s%s: the registry refused the credential (not retried): %s; "+
+			"check the user name and password or identity, or give the run its own with --credential server=%s,...",
+			e.Registry, src, errText(e.Err), e.Registry)
+	}
 	return fmt.Sprintf("failed to login to registry %s%s, ran out of retries after %d attempt(s): %s", e.Registry, src, e.Attempts, errText(e.Err))
+}
+
+// unauthorized reports whether a registry refused a credential (HTTP 401,
+// as the engine reports it).
+func unauthorized(err error) bool {
+	if err == nil {
+		return false
+	}
+	msg := strings.ToLower(err.Error())
+	return strings.Contains(msg, "401") || strings.Contains(msg, "unauthorized")
 }
 
 // Unwrap returns the last attempt's error.
@@ -165,7 +182,7 @@ func (r *run) login(ctx context.Context) error {
 		for {
 			attempts++
 			err = r.loginOnce(ctx, reg)
-			if err == nil || ctx.Err() != nil || attempts > len(loginBackoff) {
+			if err == nil || ctx.Err() != nil || attempts > len(loginBackoff) || unauthorized(err) {
 				break
 			}
 			if sleepCtx(ctx, loginBackoff[attempts-1]) != nil {

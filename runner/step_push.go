@@ -43,12 +43,19 @@ func (r *run) runPush(ctx context.Context, s *graph.Step, res *StepResult) error
 			}
 			lastErr = err
 			r.c.errorf(s.ID, evPush, "Failed to push image: %s, attempt %d: %v", ref, attempt+1, err)
+			if unauthorized(err) {
+				break // a refused credential stays refused
+			}
 			if err := sleepCtx(ctx, pushBackoff(attempt)); err != nil {
 				lastErr = err
 				break
 			}
 		}
 		if lastErr != nil {
+			if unauthorized(lastErr) {
+				return fmt.Errorf("failed to push images successfully: %w; the registry refused the push: "+
+					"give the run a login for %s with --credential server=%s,... (or --registry-identity)", lastErr, registryOf(ref), registryOf(ref))
+			}
 			return fmt.Errorf("failed to push images successfully: %w", lastErr)
 		}
 	}

@@ -25,6 +25,7 @@ func TestExitCodeUsage(t *testing.T) {
 		{[]string{"validate"}, "give at least one task file"},
 		{[]string{"run", "--pull", "sometimes", "/dev/null"}, `--pull "sometimes"`},
 		{[]string{"run", "--log-format", "xml", "/dev/null"}, `--log-format "xml"`},
+		{[]string{"run", "-q", "-v", "/dev/null"}, "-q and -v"},
 	} {
 		out, errOut, code := runCLI(t, c.args...)
 		if code != exitInput || !strings.Contains(errOut, c.want) || out != "" {

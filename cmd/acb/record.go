@@ -173,8 +173,18 @@ func (rec *runRecord) document(code int, err error, end time.Time) resultDoc {
 			doc.RunID = rec.res.RunID
 		}
 		deps = rec.res.Dependencies
+		failed := ""
 		for _, s := range rec.res.Steps {
-			doc.Steps = append(doc.Steps, newStepDoc(s))
+			if s.Status == runner.StepFailed && failed == "" {
+				failed = s.ID
+			}
+		}
+		for _, s := range rec.res.Steps {
+			d := newStepDoc(s)
+			if s.Status == runner.StepCancelled && failed != "" {
+				d.Error = "step " + failed + " failed" // not its symptom, "context canceled"
+			}
+			doc.Steps = append(doc.Steps, d)
 		}
 	}
 	var b bytes.Buffer

@@ -294,7 +294,7 @@ func TestE2EBadInput(t *testing.T) {
 		want []string // all in one line of stderr
 	}{
 		{name: "missing-image", task: "steps:\n  - id: nope\n    cmd: acbtest/does-not-exist:1 true\n",
-			code: exitFailed, want: []string{"step ID: nope", "image acbtest/does-not-exist:1 not found locally"}},
+			code: exitFailed, want: []string{"step ID: nope", "image acbtest/does-not-exist:1 not found locally", "--image-map acbtest/does-not-exist:1=LOCAL", "--alias"}},
 		{name: "unreachable-registry", task: "steps:\n  - id: up\n    push: [\"" + unreachable + "\"]\n",
 			code: exitFailed, want: []string{"step ID: up", unreachable, "connection refused"}},
 		{name: "missing-context", args: []string{"/nonexistent/acb-e2e-context"},
