@@ -280,3 +280,50 @@ func TestBuildKitE2EMessages(t *testing.T) {
 		t.Errorf("no warning naming the env line:\n%s", r.log)
 	}
 }
+
+// A step timeout stops a BuildKit build: the run fails as timed out, the
+// RUN's process ends, no image is tagged and nothing is left.
+func TestBuildKitE2ETimeout(t *testing.T) {
+	t.Parallel()
+	run := testenv.RunID(t)
+	img := testenv.BusyboxImage(t)
+	marker := fmt.Sprintf("%d", 200000+time.Now().UnixNano()%700000)
+	src, _ := prepare(t, map[string]string{"Dockerfile": "FROM " + img + "\nRUN sleep " + marker + "\n"})
+	tag := "acbtest/bk-timeout-" + run + ":1"
+	removeImages(t, tag)
+	start := time.Now()
+	r := runReal(t, testenv.Context(t, 2*time.Minute), `
+steps:
+  - build: --network none --no-cache -t `+tag+` .
+    env: ["DOCKER_BUILDKIT=1"]
+    timeout: 3
+`, Options{Source: src}, false)
+	if r.err == nil || !strings.Contains(r.err.Error(), "deadline exceeded") && !strings.Contains(r.err.Error(), "timed out") {
+		t.Fatalf("run error %v, want a timeout", r.err)
+	}
+	if d := time.Since(start); d > 30*time.Second {
+		t.Errorf("the timed-out run took %v", d)
+	}
+	for deadline := time.Now().Add(15 * time.Second); sleepingProcess(marker) && time.Now().Before(deadline); {
+		time.Sleep(200 * time.Millisecond)
+	}
+	if sleepingProcess(marker) {
+		t.Errorf("the build's RUN still runs after the timeout")
+	}
+	if _, err := testenv.Engine(t).InspectImage(context.Background(), tag); err == nil {
+		t.Errorf("the timed-out build tagged %s", tag)
+	}
+}
+
+// sleepingProcess reports whether a process "sleep <arg>" runs here (the
+// engine is local: BuildKit's RUN processes are host processes).
+func sleepingProcess(arg string) bool {
+	procs, _ := filepath.Glob("/proc/[0-9]*/cmdline")
+	for _, p := range procs {
+		b, err := os.ReadFile(p)
+		if err == nil && bytes.Equal(b, []byte("sleep\x00"+arg+"\x00")) {
+			return true
+		}
+	}
+	return false
+}
