@@ -14,15 +14,29 @@ import (
 // cleanupTimeout bounds the whole clean-up and each removal after a step.
 const cleanupTimeout = 2 * time.Minute
 
+// cancelledCleanupTimeout bounds the clean-up of a run that timed out or
+// was interrupted: an engine that stopped answering must not hold acb long
+// after --timeout or Ctrl-C.
+const cancelledCleanupTimeout = 15 * time.Second
+
 // cleanup removes what the run created — step containers not yet removed,
 // detached containers (kept ones excepted), networks, the run and home
 // volumes and the secret volumes — on a context that ignores the run's
 // cancellation. Failures are logged, never swallowed silently.
-func (r *run) cleanup(ctx context.Context, runErr error) {
+//
+// ended tells that the run timed out or was interrupted: the clean-up then
+// has a shorter time limit, since the engine may have stopped answering.
+func (r *run) cleanup(ctx context.Context, runErr error, ended bool) {
 	defer r.timed(TimeCleanup, time.Now())
 	interrupted := ctx.Err() != nil
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	budget := cleanupTimeout
+	if ended {
+		budget = cancelledCleanupTimeout
+	}
+	ctx, cancel := engine.Detached(ctx, budget)
 	defer cancel()
+	var left leftovers
+	defer r.reportLeftovers(&left)
 	start := time.Now()
 	r.awaitRemovals()
 	if !interrupted && r.keepForDebug(ctx, runErr) {
@@ -46,6 +60,7 @@ func (r *run) cleanup(ctx context.Context, runErr error) {
 		wg.Go(func() {
 			if err := r.eng.RemoveContainer(ctx, name); err != nil && !errors.Is(err, engine.ErrNotFound) {
 				r.c.errorf("", evCleanup, "Failed to remove container: %s, err: %v", name, err)
+				left.add(&left.containers, name)
 			}
 		})
 	}
@@ -66,6 +81,7 @@ func (r *run) cleanup(ctx context.Context, runErr error) {
 			defer r.timed(TimeCleanNetworks, start)
 			if err := r.eng.RemoveNetwork(ctx, n); err != nil && !errors.Is(err, engine.ErrNotFound) {
 				r.c.errorf("", evCleanup, "Failed to delete network: %s, err: %v", n, err)
+				left.add(&left.networks, n)
 			}
 		})
 	}
@@ -74,6 +90,7 @@ func (r *run) cleanup(ctx context.Context, runErr error) {
 			defer r.timed(TimeCleanVolumes, start)
 			if err := r.eng.RemoveVolume(ctx, v); err != nil && !errors.Is(err, engine.ErrNotFound) {
 				r.c.errorf("", evCleanup, "Failed to remove volume: %s, err: %v", v, err)
+				left.add(&left.volumes, v)
 			}
 		})
 	}
@@ -135,4 +152,38 @@ func (r *run) strayContainers(ctx context.Context, kept []string) []string {
 	r.mu.Unlock()
 	containers, _, _ := r.strays(ctx, kept, volumes)
 	return containers
+}
+
+// leftovers are the objects the clean-up could not remove.
+type leftovers struct {
+	mu                            sync.Mutex
+	containers, networks, volumes []string
+}
+
+func (l *leftovers) add(list *[]string, name string) {
+	l.mu.Lock()
+	*list = append(*list, name)
+	l.mu.Unlock()
+}
+
+// reportLeftovers lists what the clean-up could not remove (an engine
+// that stopped answering, a second interrupt) with the commands that
+// remove it.
+func (r *run) reportLeftovers(l *leftovers) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var cmds []string
+	if len(l.containers) > 0 {
+		cmds = append(cmds, "docker rm -f "+strings.Join(l.containers, " "))
+	}
+	if len(l.networks) > 0 {
+		cmds = append(cmds, "docker network rm "+strings.Join(l.networks, " "))
+	}
+	if len(l.volumes) > 0 {
+		cmds = append(cmds, "docker volume rm "+strings.Join(l.volumes, " "))
+	}
+	if len(cmds) == 0 {
+		return
+	}
+	r.c.errorf("", evCleanup, "Could not remove everything the run created; remove it with: %s", strings.Join(cmds, " && "))
 }

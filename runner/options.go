@@ -88,6 +88,10 @@ type Options struct {
 	// (cmd steps), the run's volumes and the networks it created, and
 	// prints the commands to inspect and to remove them (keep.go).
 	KeepOnFailure bool
+	// Abort ends the clean-up at once (the CLI cancels it on a second
+	// interrupt): what could not be removed is listed with the commands
+	// that remove it. Nil: the clean-up runs to its time limit.
+	Abort context.Context
 	// Selection chooses the steps to run (--target, --only, --from,
 	// --skip; see graph.DAG.Select); the zero value runs every step. An
 	// unknown id or a selection of no step is an ErrInput error.

@@ -104,7 +104,7 @@ func (r *run) discardPrepared(ctx context.Context, step string, p *prepared) {
 	if p.id == "" {
 		return
 	}
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	rctx, cancel := engine.Detached(ctx, cleanupTimeout)
 	defer cancel()
 	if err := r.eng.RemoveContainer(rctx, p.id); err != nil && !errors.Is(err, engine.ErrNotFound) {
 		r.c.errorf(step, evCleanup, "Failed to remove container: %s, err: %v", p.spec.Name, err)

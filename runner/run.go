@@ -99,6 +99,7 @@ func Run(ctx context.Context, task *graph.Task, dag *graph.DAG, eng engine.Engin
 	if eng == nil {
 		return res, inputErr("no engine")
 	}
+	ctx = engine.WithAbort(ctx, opts.Abort)
 	for _, line := range opts.EngineLines {
 		r.c.logf("", evEngine, "%s", line)
 	}
@@ -111,7 +112,7 @@ func Run(ctx context.Context, task *graph.Task, dag *graph.DAG, eng engine.Engin
 	defer r.stopIdentity() // also when something panics
 	err = r.execute(runCtx)
 	r.stopIdentity()
-	r.cleanup(ctx, err)
+	r.cleanup(ctx, err, runCtx.Err() != nil)
 	res.Kept = r.kept
 	res.Dependencies = r.depsDone
 	if err != nil && res.Dependencies == nil {

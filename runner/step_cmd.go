@@ -169,7 +169,11 @@ func (r *run) afterContainer(ctx context.Context, s *graph.Step, name string) {
 // removeContainer removes a step container now, on a context that
 // survives the step's cancellation; on failure it is retried at the end.
 func (r *run) removeContainer(ctx context.Context, s *graph.Step, name string) {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	budget := cleanupTimeout
+	if ctx.Err() != nil {
+		budget = cancelledCleanupTimeout // the run is ending: the engine may not answer
+	}
+	rctx, cancel := engine.Detached(ctx, budget)
 	defer cancel()
 	if err := r.eng.RemoveContainer(rctx, name); err != nil && !errors.Is(err, engine.ErrNotFound) {
 		r.c.errorf(s.ID, evCleanup, "Failed to remove container: %s, err: %v", name, err)

@@ -20,18 +20,29 @@ func main() {
 	// before it removes what the run created: writes then fail with EPIPE.
 	signal.Ignore(syscall.SIGPIPE)
 	ctx, cancel := context.WithCancelCause(context.Background())
-	sigs := make(chan os.Signal, 1)
-	// Caught until acb exits: a second Ctrl-C must not skip the clean-up.
+	abort, cancelAbort := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	// Caught until acb exits. The first signal stops the run, which then
+	// removes what it created (bounded: an engine that stopped answering
+	// cannot hold acb); a second one ends the clean-up at once, and acb
+	// lists what is left with the commands that remove it.
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		select {
 		case sig := <-sigs:
 			cancel(newInterrupted(sig))
 		case <-ctx.Done():
+			return
+		}
+		select {
+		case <-sigs:
+			cancelAbort()
+		case <-abort.Done():
 		}
 	}()
-	code := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
+	code := run(withAbort(ctx, abort), os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
 	cancel(nil)
+	cancelAbort()
 	os.Exit(code)
 }
 

@@ -212,6 +212,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		return asInput(fmt.Errorf("--workspace: %w", err))
 	}
 	runOpts := runner.Options{
+		Abort:          abortOf(ctx),
 		RunID:          loaded.Data.Run.ID,
 		Source:         src,
 		Output:         out,

@@ -7,6 +7,21 @@ import (
 	"time"
 )
 
+// abortKey is the context key of withAbort.
+type abortKey struct{}
+
+// withAbort returns ctx carrying abort, the context a second interrupt
+// cancels (see main): acb run ends its clean-up on it.
+func withAbort(ctx, abort context.Context) context.Context {
+	return context.WithValue(ctx, abortKey{}, abort)
+}
+
+// abortOf returns the abort context withAbort put in ctx, or nil.
+func abortOf(ctx context.Context) context.Context {
+	a, _ := ctx.Value(abortKey{}).(context.Context)
+	return a
+}
+
 // errRunTimedOut is the cause of the run context's end at --timeout.
 var errRunTimedOut = errors.New("run timed out")
 

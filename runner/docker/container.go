@@ -52,7 +52,7 @@ func (e *Engine) CreateContainer(ctx context.Context, spec engine.ContainerSpec)
 	if err != nil {
 		return "", err
 	}
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	cctx, cancel := engine.Detached(ctx, cleanupTimeout)
 	defer cancel()
 	created, err := e.cli.ContainerCreate(cctx, opts)
 	if err != nil {
@@ -119,11 +119,15 @@ func (e *Engine) RunCreated(ctx context.Context, id string, spec engine.Containe
 
 	e.stop(ctx, id)
 	code := -1
+	// An engine that stopped answering must not hold the run: the exit is
+	// awaited a bounded time, and not at all once the user aborts.
+	exitCtx, cancelExit := engine.Detached(ctx, e.StopGrace+5*time.Second)
+	defer cancelExit()
 	select {
 	case res := <-wait.Result:
 		code = int(res.StatusCode)
 	case <-wait.Error:
-	case <-time.After(cleanupTimeout):
+	case <-exitCtx.Done():
 	}
 	if streamDone != nil {
 		select {
@@ -190,7 +194,9 @@ func (e *Engine) interrupted(ctx context.Context, id string, err error) error {
 // the stop signal, StopGrace, then SIGKILL; SIGKILL at once when ctx was
 // cancelled with engine.ErrStopNow as its cause.
 func (e *Engine) stop(ctx context.Context, id string) {
-	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	// StopGrace and a margin: an engine that stopped answering must not
+	// hold the run for long.
+	sctx, cancel := engine.Detached(ctx, e.StopGrace+5*time.Second)
 	defer cancel()
 	if e.StopGrace <= 0 || errors.Is(context.Cause(ctx), engine.ErrStopNow) {
 		_, _ = e.cli.ContainerKill(sctx, id, client.ContainerKillOptions{Signal: "KILL"})

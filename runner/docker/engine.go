@@ -34,7 +34,7 @@ const createTimeout = 30 * time.Second
 // waiting for the engine's answer means the caller always knows what
 // exists, and removes it.
 func createContext(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(context.WithoutCancel(ctx), createTimeout)
+	return engine.Detached(ctx, createTimeout)
 }
 
 // Engine is an [engine.Engine] backed by a Docker engine. It is safe for

@@ -70,7 +70,7 @@ func (e *Engine) dropRacedDuplicate(ctx context.Context, name, id string) error 
 		}
 		err = engine.ErrConflict
 	}
-	rmCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	rmCtx, cancel := engine.Detached(ctx, cleanupTimeout)
 	defer cancel()
 	if _, rmErr := e.cli.NetworkRemove(rmCtx, id, client.NetworkRemoveOptions{}); rmErr != nil {
 		return fmt.Errorf("create network %s: %w (and removing it: %v)", name, err, rmErr)

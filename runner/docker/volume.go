@@ -204,7 +204,7 @@ func (e *Engine) createHelper(ctx context.Context, volume string) (string, error
 
 // removeHelper removes a helper container on a context detached from ctx.
 func (e *Engine) removeHelper(ctx context.Context, id string) error {
-	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+	rctx, cancel := engine.Detached(ctx, cleanupTimeout)
 	defer cancel()
 	if _, err := e.cli.ContainerRemove(rctx, id, client.ContainerRemoveOptions{Force: true}); err != nil && !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("remove helper container: %w", err)

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"time"
 )
 
 // ErrNotFound is returned (wrapped) when an image, container, network or
@@ -191,4 +192,31 @@ type LabelLister interface {
 	ListNetworks(ctx context.Context, key, value string) ([]string, error)
 	// ListVolumes returns the names of the volumes labelled key=value.
 	ListVolumes(ctx context.Context, key, value string) ([]string, error)
+}
+
+// abortKey is the context key of WithAbort.
+type abortKey struct{}
+
+// WithAbort returns ctx carrying abort, a context that ends when the user
+// asks acb to stop at once (a second interrupt). Work an engine or the
+// executor does after ctx's cancellation — stopping and removing
+// containers, the clean-up — runs on Detached contexts, which abort ends.
+func WithAbort(ctx, abort context.Context) context.Context {
+	if abort == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, abortKey{}, abort)
+}
+
+// Detached returns a context for work that must go on after ctx is
+// cancelled (stopping, removing): it keeps ctx's values, ends after d, and
+// ends at once when ctx's abort context (WithAbort) ends.
+func Detached(ctx context.Context, d time.Duration) (context.Context, context.CancelFunc) {
+	c, cancel := context.WithTimeout(context.WithoutCancel(ctx), d)
+	abort, _ := ctx.Value(abortKey{}).(context.Context)
+	if abort == nil {
+		return c, cancel
+	}
+	stop := context.AfterFunc(abort, cancel)
+	return c, func() { stop(); cancel() }
 }
