@@ -50,7 +50,7 @@ func TestE2ESignalsAndTimeout(t *testing.T) {
 `})
 	for _, c := range []struct {
 		name string
-		sig  syscall.Signal // 0: no signal, --timeout 3s
+		sig  syscall.Signal // 0: no signal, --timeout 10s
 		want string
 		code int
 	}{
@@ -63,7 +63,7 @@ func TestE2ESignalsAndTimeout(t *testing.T) {
 			id := e2eID("sg")
 			args := []string{"run", dir, "--id", id, "--unique-names", "--pull", "never"}
 			if c.sig == 0 {
-				args = append(args, "--timeout", "3s")
+				args = append(args, "--timeout", "10s") // the whole run: set-up under load included
 			}
 			cmd := exec.Command(bin, args...)
 			var stdout bytes.Buffer
