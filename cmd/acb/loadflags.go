@@ -21,6 +21,7 @@ type loadFlags struct {
 	secretFiles []string
 	aliases     []string
 	env         []string
+	envFiles    []string
 	network     string
 	workdir     string
 	lenient     bool
@@ -41,6 +42,7 @@ func (f *loadFlags) register(fs *pflag.FlagSet, withFile bool) {
 	fs.StringArrayVar(&f.secretFiles, "secret-file", nil, "file of offline task secrets (YAML map or ID=VALUE lines); ACB_SECRET_<ID> variables work too")
 	fs.StringArrayVar(&f.aliases, "alias", nil, "override a predefined alias name=value, e.g. bash=local/bash:1")
 	fs.StringArrayVar(&f.env, "env", nil, "default environment KEY=VALUE for every step")
+	fs.StringArrayVar(&f.envFiles, "env-file", nil, "file of default environment for every step, in the docker CLI's format (KEY=VALUE lines; --env wins)")
 	fs.StringVar(&f.network, "network", "", "use this existing network as every step's default")
 	fs.StringVar(&f.workdir, "working-directory", "", "default working directory when the task sets none")
 	fs.BoolVar(&f.lenient, "lenient", false, "accept with a warning what ACR accepts: unknown and duplicate keys, negative timeout/startDelay, two alias blocks, unknown alias keys; unknown .Run.X renders empty")
@@ -97,6 +99,10 @@ func (f *loadFlags) options(file string, masker *secrets.Masker, remote secrets.
 		return load.Options{}, asInput(err)
 	}
 	addSetSecrets(masker, f.setSecret)
+	env, err := readEnvFiles(f.envFiles)
+	if err != nil {
+		return load.Options{}, asInput(err)
+	}
 	run := f.run // package load generates the run id when --id is empty
 	return load.Options{
 		File:             file,
@@ -110,7 +116,7 @@ func (f *loadFlags) options(file string, masker *secrets.Masker, remote secrets.
 		Lenient:          f.lenient,
 		Network:          f.network,
 		WorkingDirectory: f.workdir,
-		DefaultEnv:       f.env,
+		DefaultEnv:       lastWins(append(env, f.env...)),
 		AllowNetwork:     f.allowNet,
 	}, nil
 }

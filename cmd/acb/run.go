@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -334,7 +335,15 @@ func readRunTask(ctx context.Context, src *source.Source, lf *loadFlags) (string
 		}
 		return "<stdin>", b, nil
 	}
-	return src.TaskFile(lf.file)
+	name, b, err := src.TaskFile(lf.file)
+	if err != nil && !filepath.IsAbs(lf.file) && src.HasContent() {
+		// -f names a file in the context, as az acr run -f does; say so
+		// when the path would have worked from the current directory.
+		if fi, serr := os.Stat(lf.file); serr == nil && fi.Mode().IsRegular() {
+			err = fmt.Errorf("%w (-f is relative to the source context, as with az acr run; %s exists in the current directory: give its absolute path or run from the context)", err, lf.file)
+		}
+	}
+	return name, b, err
 }
 
 func parseImageMap(entries []string) (map[string]string, error) {
