@@ -1,12 +1,12 @@
 package runner
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
 	"github.com/acb-dev/acb/graph"
-	"github.com/acb-dev/acb/internal/diag"
 	"github.com/acb-dev/acb/runner/args"
 )
 
@@ -16,9 +16,9 @@ import (
 // directory standing for /workspace, such as the task file's), a warning
 // when the Dockerfile needs BuildKit, naming the line and the env line to
 // add. Steps with a remote context or no readable Dockerfile are skipped.
-func BuildKitDockerfileWarnings(task *graph.Task, workspace string) []diag.Diagnostic {
+func BuildKitDockerfileWarnings(task *graph.Task, workspace string) []StepWarning {
 	r := &run{task: task, opts: &Options{}}
-	var out []diag.Diagnostic
+	var out []StepWarning
 	for _, s := range task.Steps {
 		if s.Type != graph.BuildStep || buildKitReason(s) != "" {
 			continue
@@ -41,9 +41,15 @@ func BuildKitDockerfileWarnings(task *graph.Task, workspace string) []diag.Diagn
 			continue
 		}
 		if feats := scanDockerfileFeatures(data); len(feats.NeedsBuildKit) > 0 {
-			out = append(out, diag.Warnf(s.Pos, s.ID, "%s needs BuildKit at %s; ACR builds it with BuildKit only when the step's env has %s (add env: [\"%s\"] to the step), otherwise the classic build fails",
-				plan.dockerfile, feats.NeedsBuildKit[0], buildKitEnvLine, buildKitEnvLine))
+			out = append(out, StepWarning{Step: s, Msg: fmt.Sprintf("%s needs BuildKit at %s; ACR builds it with BuildKit only when the step's env has %s (add env: [\"%s\"] to the step), otherwise the classic build fails",
+				plan.dockerfile, feats.NeedsBuildKit[0], buildKitEnvLine, buildKitEnvLine)})
 		}
 	}
 	return out
+}
+
+// StepWarning is a warning about one step.
+type StepWarning struct {
+	Step *graph.Step
+	Msg  string
 }

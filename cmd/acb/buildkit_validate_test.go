@@ -12,7 +12,7 @@ import (
 // line to add.
 func TestValidateDockerfileNeedsBuildKit(t *testing.T) {
 	dir := taskDir(t, map[string]string{
-		"task.yaml": "steps:\n  - build: -t a -f app/Dockerfile .\n  - build: -t b -f app/Dockerfile .\n    env: [\"DOCKER_BUILDKIT=1\"]\n  - build: -t c -f plain.Dockerfile .\n",
+		"task.yaml":        "steps:\n  - build: -t a -f app/Dockerfile .\n  - build: -t b -f app/Dockerfile .\n    env: [\"DOCKER_BUILDKIT=1\"]\n  - build: -t c -f plain.Dockerfile .\n",
 		"app/Dockerfile":   "FROM x\nRUN --mount=type=secret,id=tok cat /run/secrets/tok\n",
 		"plain.Dockerfile": "FROM x\nRUN true\n",
 	})

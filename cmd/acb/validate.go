@@ -107,8 +107,8 @@ func validateOne(cmd *cobra.Command, file string, opts load.Options, masker *sec
 	}
 	if err == nil {
 		if file != "-" {
-			for _, d := range runner.BuildKitDockerfileWarnings(loaded.Task, filepath.Dir(file)) {
-				res.Problems = append(res.Problems, toProblem(file, d, masker))
+			for _, w := range runner.BuildKitDockerfileWarnings(loaded.Task, filepath.Dir(file)) {
+				res.Problems = append(res.Problems, toProblem(file, diag.Warnf(w.Step.Pos, w.Step.ID, "%s", w.Msg), masker))
 			}
 		}
 		res.Valid = true
