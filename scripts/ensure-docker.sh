@@ -10,7 +10,8 @@
 #    what to install and fails.
 # 3. The test tools (busybox-static for the FROM-scratch test images,
 #    docker-registry, git, openssh-server/-client, iproute2 and podman for the
-#    engine-selection tests) are installed with apt when missing, where apt
+#    engine-selection tests; zip, unzip and ca-certificates for the release
+#    and image tests) are installed with apt when missing, where apt
 #    can be used; elsewhere they are listed, since the demo does not need them.
 set -euo pipefail
 
@@ -43,6 +44,11 @@ command -v git >/dev/null 2>&1 || test_pkgs+=(git)
 command -v ssh >/dev/null 2>&1 || test_pkgs+=(openssh-client)
 command -v ip >/dev/null 2>&1 || test_pkgs+=(iproute2)
 command -v podman >/dev/null 2>&1 || test_pkgs+=(podman)
+# The release and image tests: zip/unzip for Windows archives, the CA bundle
+# the image ships.
+command -v zip >/dev/null 2>&1 || test_pkgs+=(zip)
+command -v unzip >/dev/null 2>&1 || test_pkgs+=(unzip)
+[ -s /etc/ssl/certs/ca-certificates.crt ] || test_pkgs+=(ca-certificates)
 
 engine_pkgs=()
 if ! engine_answers; then
