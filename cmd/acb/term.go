@@ -5,7 +5,6 @@ import (
 	"os"
 	"os/signal"
 	"sync"
-	"syscall"
 
 	"golang.org/x/term"
 
@@ -42,7 +41,7 @@ func rawTerminal(f *os.File) (sizes <-chan engine.TermSize, restore func(), err 
 	}
 	send()
 	winch := make(chan os.Signal, 1)
-	signal.Notify(winch, syscall.SIGWINCH)
+	notifyResize(winch)
 	done := make(chan struct{})
 	go func() { // ends at restore
 		for {
