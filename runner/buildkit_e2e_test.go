@@ -327,3 +327,37 @@ func sleepingProcess(arg string) bool {
 	}
 	return false
 }
+
+// --ssh default lends the ssh-agent to RUN --mount=type=ssh; without an
+// agent the step fails before building, saying so.
+func TestBuildKitE2ESSH(t *testing.T) {
+	t.Parallel()
+	img := testenv.BusyboxImage(t)
+	sock := filepath.Join(t.TempDir(), "agent.sock")
+	agent := exec.Command("ssh-agent", "-D", "-a", sock)
+	if err := agent.Start(); err != nil {
+		t.Fatalf("ssh-agent: %v", err)
+	}
+	t.Cleanup(func() { _ = agent.Process.Kill(); _ = agent.Wait() })
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		if _, err := os.Stat(sock); err == nil {
+			break
+		} else if time.Now().After(deadline) {
+			t.Fatalf("ssh-agent made no socket: %v", err)
+		}
+	}
+	src, _ := prepare(t, map[string]string{"Dockerfile": "FROM " + img + "\nRUN --mount=type=ssh test -S \"$SSH_AUTH_SOCK\" && echo agent-socket-ok\n"})
+	task := "\nsteps:\n  - build: --network none --no-cache --ssh default .\n    env: [\"DOCKER_BUILDKIT=1\"]\n"
+	ctx := testenv.Context(t, 2*time.Minute)
+	r := runReal(t, ctx, task, Options{Source: src, SSHAuthSock: sock}, false)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if !strings.Contains(r.out, "agent-socket-ok") {
+		t.Errorf("the RUN saw no agent socket:\n%s", r.out)
+	}
+	r = runReal(t, ctx, task, Options{Source: src}, false)
+	if r.err == nil || !strings.Contains(r.err.Error(), "build --ssh default: no ssh-agent (SSH_AUTH_SOCK is not set)") {
+		t.Errorf("--ssh default without an agent: %v", r.err)
+	}
+}

@@ -154,7 +154,13 @@ func (e *Engine) BuildKit(ctx context.Context, spec engine.BuildKitSpec, out io.
 		}
 		return res, fmt.Errorf("build: %s", solveError(err))
 	}
+	// The image id is the config digest; Engine 20.10's moby exporter
+	// reports it as containerimage.digest (its image store has no
+	// manifests), newer engines as containerimage.config.digest.
 	res.ImageID = resp.ExporterResponse["containerimage.config.digest"]
+	if res.ImageID == "" {
+		res.ImageID = resp.ExporterResponse["containerimage.digest"]
+	}
 	if res.ImageID == "" && len(spec.Tags) > 0 {
 		// Not every engine reports the config digest; the tag knows it.
 		img, ierr := e.cli.ImageInspect(ctx, spec.Tags[0])
