@@ -93,6 +93,9 @@ func Run(ctx context.Context, task *graph.Task, dag *graph.DAG, eng engine.Engin
 	}
 	if opts.DryRun {
 		r.dryRun()
+		if err := r.dryRunProblems(); err != nil {
+			return res, err
+		}
 		res.Succeeded = true
 		return res, nil
 	}

@@ -36,7 +36,8 @@ func TestValidateReportsEveryProblemWithLines(t *testing.T) {
 }
 
 func TestValidateJSON(t *testing.T) {
-	out, _, code := runCLI(t, "validate", "--output", "json", "testdata/bad.yaml", "../../examples/hello/acb.yaml")
+	out, _, code := runCLI(t, "validate", "--output", "json", "testdata/bad.yaml", "../../examples/hello/acb.yaml",
+		"--set", "REGISTRY1=a.io", "--set", "REGISTRY2=b.io")
 	if code != exitFailed {
 		t.Fatalf("exit %d", code)
 	}

@@ -276,6 +276,9 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		out.Blank()
 		out.Event(level, output.EventRun).Bare().Msg(runner.FinalLine(res, runErr))
 	}
+	if runErr != nil && rf.dryRun {
+		return runErr // no final line was printed: the CLI prints the error
+	}
 	if runErr != nil {
 		if rf.shellOnFailure && runOpts.KeepOnFailure {
 			shellAfterFailure(ctx, c, rf, res, runErr)

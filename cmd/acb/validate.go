@@ -37,6 +37,7 @@ func newValidateCommand(c *cli) *cobra.Command {
 	var lf loadFlags
 	var output string
 	var fileFlags []string
+	var allowHostShell bool
 	cmd := &cobra.Command{
 		Use:   "validate [-f FILE]... [FILE...]",
 		Short: "Check task files and report every problem with its line",
@@ -67,7 +68,7 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 					return err
 				}
 				opts.AllowUnresolvedSecrets = true
-				res := validateOne(cmd, file, opts, masker)
+				res := validateOne(cmd, file, opts, masker, allowHostShell)
 				if !res.Valid {
 					invalid++
 				}
@@ -92,10 +93,11 @@ file:line:column and the step. It exits 0 when all files are valid, 1 otherwise.
 	lf.registerNetwork(cmd.Flags())
 	cmd.Flags().StringArrayVarP(&fileFlags, "file", "f", nil, "task file to check (- for stdin; repeatable, besides FILE arguments)")
 	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	cmd.Flags().BoolVar(&allowHostShell, "allow-host-shell", false, "accept cmd steps that need a host shell, as acb run --allow-host-shell does")
 	return cmd
 }
 
-func validateOne(cmd *cobra.Command, file string, opts load.Options, masker *secrets.Masker) fileResult {
+func validateOne(cmd *cobra.Command, file string, opts load.Options, masker *secrets.Masker, allowHostShell bool) fileResult {
 	res := fileResult{File: file, Problems: []problem{}}
 	loaded, err := load.FromFile(cmd.Context(), opts)
 	if loaded != nil {
@@ -111,7 +113,12 @@ func validateOne(cmd *cobra.Command, file string, opts load.Options, masker *sec
 				res.Problems = append(res.Problems, toProblem(file, diag.Warnf(w.Step.Pos, w.Step.ID, "%s", w.Msg), masker))
 			}
 		}
+		// What acb run would refuse when it reaches the step.
 		res.Valid = true
+		for _, d := range runner.CheckSteps(loaded.Task, allowHostShell) {
+			res.Problems = append(res.Problems, toProblem(file, d, masker))
+			res.Valid = false
+		}
 		return res
 	}
 	var list diag.List
