@@ -44,10 +44,9 @@ func flagValues() map[string]map[string][]string {
 	}
 }
 
-// stepSelectionFlags are the names step-selecting flags get: they complete
-// the task's step ids. A flag added under another name can register
-// completeStepIDs itself.
-var stepSelectionFlags = [...]string{"step", "steps", "only", "skip", "target", "from", "until"}
+// stepSelectionFlags are acb run's step-selecting flags: they complete the
+// task's step ids. A new one is added here (or registers completeStepIDs).
+var stepSelectionFlags = [...]string{"target", "only", "from", "skip"}
 
 // registerCompletions gives flags their value completions: fixed values,
 // task files, docker context names (for --context, where a command has it)
