@@ -12,7 +12,6 @@
 #   REVISION  git commit (default: git rev-parse HEAD)
 #   TARGETS   os/arch list (default: linux, darwin, windows on amd64 and arm64)
 #   SBOM      "none" skips the SBOMs (they need cyclonedx-gomod from the Go module proxy)
-#   ARCHIVES  "none" builds and checks the binaries only (the release test)
 #
 # Binaries are static (CGO_ENABLED=0), built with -trimpath and without a build
 # id, and archived with the commit's time and root ownership, so the same commit
@@ -32,7 +31,6 @@ REVISION=${REVISION:-$(git rev-parse HEAD)}
 DIST=${DIST:-dist}
 TARGETS=${TARGETS:-linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64 windows/arm64}
 SBOM=${SBOM:-cyclonedx}
-ARCHIVES=${ARCHIVES:-yes}
 CYCLONEDX=github.com/CycloneDX/cyclonedx-gomod/cmd/cyclonedx-gomod@v1.10.0
 pkg=github.com/acb-dev/acb/internal/version
 ldflags="-s -w -buildid= -X $pkg.Version=$VERSION -X $pkg.Revision=$REVISION"
@@ -73,7 +71,6 @@ for target in $TARGETS; do
 		grep -qF "$want" <<<"$got" && grep -qF "\"revision\": \"$REVISION\"" <<<"$got" ||
 			{ printf 'release: %s: acb version -o json says:\n%s\n' "$target" "$got" >&2; exit 1; }
 	fi
-	[[ $ARCHIVES == none ]] && { mv "$stage/$exe" "$DIST/${name}_${goos}_${goarch}_$exe"; continue; }
 
 	if [[ $SBOM != none ]]; then
 		GOOS=$goos GOARCH=$goarch "$work/tools/cyclonedx-gomod" bin -json -version "$VERSION" \
@@ -92,9 +89,7 @@ for target in $TARGETS; do
 	fi
 done
 
-if [[ $ARCHIVES != none ]]; then
-	shopt -s nullglob
-	(cd "$DIST" && files=("$name"_*.tar.gz "$name"_*.zip "$name"_*.cdx.json) && sha256sum -- "${files[@]}" >"${name}_checksums.txt")
-	echo "release: artefacts in $DIST:"
-	(cd "$DIST" && ls -l "$name"_*)
-fi
+shopt -s nullglob
+(cd "$DIST" && files=("$name"_*.tar.gz "$name"_*.zip "$name"_*.cdx.json) && sha256sum -- "${files[@]}" >"${name}_checksums.txt")
+echo "release: artefacts in $DIST:"
+(cd "$DIST" && ls -l "$name"_*)
