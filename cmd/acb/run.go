@@ -49,6 +49,7 @@ type runFlags struct {
 	dockerContext    string          // --context
 	keepOnFailure    bool
 	shellOnFailure   bool
+	watch            bool
 }
 
 func newRunCommand(c *cli) *cobra.Command {
@@ -80,6 +81,11 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 				contextArg = args[0]
 			}
 			rf.selection = sf.sel
+			if rf.watch {
+				return watchRuns(cmd.Context(), c, &lf, &rf, contextArg, func(ctx context.Context) error {
+					return runTask(ctx, cmd, c, &lf, &rf, contextArg)
+				})
+			}
 			return runTask(cmd.Context(), cmd, c, &lf, &rf, contextArg)
 		},
 	}
@@ -108,6 +114,7 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	sf.register(f)
 	f.BoolVar(&rf.keepOnFailure, "keep-on-failure", false, "when a step fails, keep its container, the run's volumes and networks, and print the commands to inspect (acb shell) and remove (acb clean) them")
 	f.BoolVar(&rf.shellOnFailure, "shell-on-failure", false, "when a cmd step fails and stdin is a terminal, open acb shell in it at once (what it kept is removed after the shell unless --keep-on-failure)")
+	f.BoolVar(&rf.watch, "watch", false, "run again (the selected steps) on every change of the task file, a values, env or secret file, or a context file not in .dockerignore; a change stops a run in flight first")
 	f.StringVar(&rf.workspace, "workspace", "", "bind this host directory (created if missing, never deleted) at /workspace instead of a fresh run volume, so a later run --from STEP finds what earlier steps wrote")
 	addContextFlag(f, &rf.dockerContext)
 	return cmd

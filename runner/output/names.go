@@ -26,6 +26,7 @@ const (
 	EventReport  = "report"  // the dependency report
 	EventLeftOut = "leftout" // steps a selection left out (--target, --only, --from, --skip)
 	EventKept    = "kept"    // what --keep-on-failure kept, and the commands to inspect and remove it
+	EventWatch   = "watch"   // acb run --watch: a change seen, a run started again
 	EventRun     = "run"     // the run's final line
 	EventError   = "error"   // the CLI's error message
 	EventTiming  = "timing"  // ACB_TIMING=1: how long a part of the run took (the bench reads it)
