@@ -194,7 +194,8 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		return asInput(err)
 	}
 
-	creds, err := parseCredentials(rf, lf.run.Registry, cmd.InOrStdin())
+	// password-stdin may wait on a person: an interrupt must end the wait.
+	creds, err := parseCredentials(rf, lf.run.Registry, inputfile.Interruptible(runCtx, cmd.InOrStdin()))
 	if err != nil {
 		return asInput(err)
 	}

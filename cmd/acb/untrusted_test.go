@@ -2,6 +2,8 @@ package main
 
 import (
 	"archive/tar"
+	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -143,5 +145,21 @@ func TestRunRefusedContextsAreInputErrors(t *testing.T) {
 		if code != exitInput || strings.Contains(out+errOut, "root:") {
 			t.Errorf("%v: exit %d, want %d:\n%s%s", args, code, exitInput, out, errOut)
 		}
+	}
+}
+
+// TestPasswordStdinWaitIsInterruptible: acb waiting for a password on a
+// stdin nobody writes to ends at the first interrupt.
+func TestPasswordStdinWaitIsInterruptible(t *testing.T) {
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(300*time.Millisecond, func() { cancel(newInterrupted(syscall.SIGINT)) })
+	var out, errOut strings.Builder
+	start := time.Now()
+	code := run(ctx, []string{"run", "-f", "testdata/secret.yaml", "--secret", "pw=x", "/dev/null", "--id", "pwin",
+		"--credential", "server=127.0.0.1:5999,username=u,password-stdin"}, pr, &out, &errOut)
+	if code != exitSIGINT || time.Since(start) > 10*time.Second {
+		t.Fatalf("exit %d after %s:\n%s%s", code, time.Since(start), out.String(), errOut.String())
 	}
 }

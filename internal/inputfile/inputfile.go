@@ -108,3 +108,39 @@ func ReadStream(ctx context.Context, name string, r io.Reader, max int64) ([]byt
 		return nil, fmt.Errorf("read %s: %w", name, context.Cause(ctx))
 	}
 }
+
+// Interruptible returns a reader of r whose reads give up when ctx ends,
+// for reads that wait on a person or a pipe (a password on stdin): a
+// blocked read cannot otherwise be interrupted. A read abandoned that way
+// finishes in the background; its bytes are dropped.
+func Interruptible(ctx context.Context, r io.Reader) io.Reader {
+	return &ctxReader{ctx: ctx, r: r}
+}
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, context.Cause(c.ctx)
+	}
+	type result struct {
+		n   int
+		err error
+	}
+	buf := make([]byte, len(p)) // the abandoned read must not write into p later
+	done := make(chan result, 1)
+	go func() {
+		n, err := c.r.Read(buf)
+		done <- result{n, err}
+	}()
+	select {
+	case res := <-done:
+		copy(p, buf[:res.n])
+		return res.n, res.err
+	case <-c.ctx.Done():
+		return 0, context.Cause(c.ctx)
+	}
+}

@@ -68,3 +68,18 @@ func TestReadStream(t *testing.T) {
 		t.Fatalf("blocked stream: %v", err)
 	}
 }
+
+func TestInterruptible(t *testing.T) {
+	b, err := io.ReadAll(Interruptible(context.Background(), strings.NewReader("line\n")))
+	if err != nil || string(b) != "line\n" {
+		t.Fatalf("ReadAll = %q, %v", b, err)
+	}
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	if _, err := io.ReadAll(Interruptible(ctx, pr)); !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		t.Fatalf("blocked read: %v after %s", err, time.Since(start))
+	}
+}
