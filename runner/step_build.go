@@ -278,8 +278,9 @@ func (r *run) buildFromVolume(ctx context.Context, spec engine.BuildSpec, ctxPat
 		defer close(done)
 		pw.CloseWithError(filterContext(rc, pw, !r.fromHost, ignore, keep, appendFile))
 	}()
-	spec.Context = pr
-	id, err := r.eng.Build(ctx, spec, out.stdout)
+	w := &syncWriter{w: out.stdout}
+	spec.Context = &contextCounter{r: pr, out: w}
+	id, err := r.eng.Build(ctx, spec, w)
 	pr.CloseWithError(errBuildDone)
 	<-done
 	return id, err
