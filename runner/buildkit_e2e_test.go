@@ -14,6 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+
 	"github.com/acb-dev/acb/internal/testenv"
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/output"
@@ -233,13 +236,25 @@ steps:
 			t.Errorf("%s: reported %+v, registry serves %s", tag, deps[i].Image, served)
 		}
 	}
-	// cache: enabled builds with an inline cache: the image config says so.
-	cfg, err := exec.Command("docker", "image", "inspect", "--format", "{{json .Config.Labels}}", t1).CombinedOutput()
-	if err != nil {
-		t.Fatalf("inspect: %v\n%s", err, cfg)
-	}
 	if !strings.Contains(r.out, "exporting to image") {
 		t.Errorf("cache: enabled did not build with BuildKit:\n%s", r.out)
+	}
+	// cache: enabled builds with an inline cache: the pushed image's config
+	// carries BuildKit's cache metadata, for --cache-from on a later build.
+	ref, err := name.ParseReference(t1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pushed, err := remote.Image(ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := pushed.RawConfigFile()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(cfg, []byte("moby.buildkit.cache.v0")) {
+		t.Errorf("the pushed image has no inline cache metadata:\n%s", cfg)
 	}
 }
 

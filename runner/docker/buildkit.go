@@ -259,6 +259,11 @@ func solveOpt(spec engine.BuildKitSpec) (bkclient.SolveOpt, error) {
 		export.Attrs["name"] = strings.Join(spec.Tags, ",")
 	}
 	opt.Exports = []bkclient.ExportEntry{export}
+	if spec.InlineCache {
+		// What the engine's /build endpoint makes of the build argument: an
+		// inline cache export (metadata in the image config).
+		opt.CacheExports = []bkclient.CacheOptionsEntry{{Type: "inline"}}
+	}
 	for _, ref := range spec.CacheFrom {
 		opt.CacheImports = append(opt.CacheImports, bkclient.CacheOptionsEntry{Type: "registry", Attrs: map[string]string{"ref": ref}})
 	}

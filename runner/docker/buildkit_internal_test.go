@@ -41,6 +41,9 @@ func TestSolveOpt(t *testing.T) {
 	if len(opt.CacheImports) != 1 || opt.CacheImports[0].Attrs["ref"] != "r/c:1" {
 		t.Errorf("cache imports %+v", opt.CacheImports)
 	}
+	if len(opt.CacheExports) != 1 || opt.CacheExports[0].Type != "inline" {
+		t.Errorf("cache exports %+v, want inline", opt.CacheExports)
+	}
 	if d := cmp.Diff([]string{"network.host"}, opt.AllowedEntitlements); d != "" {
 		t.Errorf("entitlements: %s", d)
 	}
