@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -46,7 +47,14 @@ func e2eID(prefix string) string {
 	e2eSeq.Lock()
 	defer e2eSeq.Unlock()
 	e2eSeq.n++
-	return fmt.Sprintf("%s%d%02d", prefix, os.Getpid()%1000, e2eSeq.n%100)
+	// The whole pid (base 36, 5 or 6 characters) keeps two test processes
+	// on the shared engine apart; the sequence, calls of this one.
+	n := int64(os.Getpid())*100 + int64(e2eSeq.n%100)
+	limit := int64(1)
+	for range 8 - len(prefix) {
+		limit *= 36
+	}
+	return prefix + strconv.FormatInt(n%limit, 36)
 }
 
 // TestE2EDefaultNames runs a sample-like task without --unique-names and
