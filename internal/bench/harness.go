@@ -171,6 +171,7 @@ func (h *Harness) Run(ctx context.Context) (*Report, error) {
 		{"build", h.build},
 		{"buildkit", h.buildkit},
 		{"push", h.push},
+		{"debug", h.debugLoop},
 	}
 	var errs []error
 	for _, w := range workloads {

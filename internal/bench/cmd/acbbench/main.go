@@ -33,7 +33,7 @@ func run() error {
 	flag.StringVar(&cfg.BaselineACB, "baseline-acb", "", "another acb binary to measure alongside in the steps, parallel and build workloads (before/after a change)")
 	flag.IntVar(&cfg.Reps, "reps", 5, "measured repetitions per workload")
 	flag.BoolVar(&cfg.Warmup, "warmup", true, "run one unmeasured repetition first")
-	flag.StringVar(&only, "only", "", "comma-separated workloads: startup,frontend,fixed,steps,parallel,build,buildkit,push (default all)")
+	flag.StringVar(&only, "only", "", "comma-separated workloads: startup,frontend,fixed,steps,parallel,build,buildkit,push,debug (default all)")
 	flag.IntVar(&cfg.BuildMiB, "build-mib", 200, "size of the build context's random file, MiB")
 	flag.IntVar(&cfg.PushMiB, "push-mib", 16, "size of each pushed image's random layer, MiB")
 	flag.IntVar(&cfg.StartupRuns, "startup-runs", 20, "runs of each start-up command")
