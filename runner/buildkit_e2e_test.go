@@ -4,9 +4,12 @@ package runner
 // every base image is the locally built busybox.
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -374,5 +377,43 @@ func TestBuildKitE2ESSH(t *testing.T) {
 	r = runReal(t, ctx, task, Options{Source: src}, false)
 	if r.err == nil || !strings.Contains(r.err.Error(), "build --ssh default: no ssh-agent (SSH_AUTH_SOCK is not set)") {
 		t.Errorf("--ssh default without an agent: %v", r.err)
+	}
+}
+
+// A tarball URL context is fetched by the engine's BuildKit itself, its
+// Dockerfile read from the archive.
+func TestBuildKitE2ETarballContext(t *testing.T) {
+	t.Parallel()
+	run := testenv.RunID(t)
+	img := testenv.BusyboxImage(t)
+	var tarball bytes.Buffer
+	tw := tar.NewWriter(&tarball)
+	for name, body := range map[string]string{
+		"Dockerfile": "FROM " + img + "\nCOPY hello.txt /hello.txt\n",
+		"hello.txt":  "from the tarball " + run + "\n",
+	} {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/x-tar")
+		_, _ = w.Write(tarball.Bytes())
+	}))
+	t.Cleanup(srv.Close)
+	tag := "acbtest/bk-tarball-" + run + ":1"
+	removeImages(t, tag)
+	r := runReal(t, testenv.Context(t, 2*time.Minute), "\nsteps:\n  - build: --network none -t "+tag+" "+srv.URL+"/ctx.tar\n    env: [\"DOCKER_BUILDKIT=1\"]\n", Options{}, false)
+	if r.err != nil {
+		t.Fatal(r.err)
+	}
+	if got := runImage(t, tag, "cat", "/hello.txt"); got != "from the tarball "+run+"\n" {
+		t.Errorf("image has %q", got)
 	}
 }
