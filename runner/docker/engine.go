@@ -73,7 +73,18 @@ func New(ctx context.Context) (*Engine, error) {
 // it. ssh:// endpoints go through the docker CLI's ssh connection helper
 // (`ssh ... docker system dial-stdio` on the remote host); tcp endpoints use
 // ep's TLS material, as the docker CLI does.
+//
+// The ping has PingTimeout: an engine that accepts the connection and never
+// answers fails the open instead of holding acb.
 func Open(ctx context.Context, ep endpoint.Endpoint) (*Engine, error) {
+	return open(ctx, ep, PingTimeout)
+}
+
+// PingTimeout bounds the first request to an engine (ssh endpoints
+// included, which start an ssh connection first).
+const PingTimeout = 30 * time.Second
+
+func open(ctx context.Context, ep endpoint.Endpoint, pingTimeout time.Duration) (*Engine, error) {
 	cep := cdocker.Endpoint{EndpointMeta: cdocker.EndpointMeta{Host: ep.Host, SkipTLSVerify: ep.SkipTLSVerify}}
 	if ep.CA != nil || ep.Cert != nil || ep.Key != nil {
 		cep.TLSData = &dcontext.TLSData{CA: ep.CA, Cert: ep.Cert, Key: ep.Key}
@@ -86,8 +97,13 @@ func Open(ctx context.Context, ep endpoint.Endpoint) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("docker client for %s: %w", ep, err)
 	}
-	if _, err := cli.Ping(ctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
+	pctx, cancel := context.WithTimeout(ctx, pingTimeout)
+	defer cancel()
+	if _, err := cli.Ping(pctx, client.PingOptions{NegotiateAPIVersion: true}); err != nil {
 		_ = cli.Close()
+		if ctx.Err() == nil && pctx.Err() != nil {
+			return nil, fmt.Errorf("cannot reach the Docker engine at %s: no answer within %s", ep, pingTimeout)
+		}
 		return nil, fmt.Errorf("cannot reach the Docker engine at %s: %w", ep, err)
 	}
 	return &Engine{cli: cli, ep: ep, StopGrace: DefaultStopGrace}, nil
