@@ -186,3 +186,42 @@ func waitExit(t *testing.T, cmd *exec.Cmd, d time.Duration) int {
 	}
 	return 0
 }
+
+// TestE2EShellOnFailure runs acb on a pseudo-terminal with
+// --shell-on-failure: the failing step's shell opens at once, and what the
+// run kept is removed when the shell exits.
+func TestE2EShellOnFailure(t *testing.T) {
+	bb := testenv.BusyboxImage(t)
+	bin := buildAcb(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"acb.yaml": "version: v1.1.0\nsteps:\n" +
+		"  - id: breaks\n    cmd: " + bb + " sh -c 'echo broken-state > /tmp/why; exit 3'\n"})
+	id := e2eID("so")
+	t.Cleanup(func() { removeRunObjects(t, id) })
+	cmd := exec.Command(bin, "run", dir, "--id", id, "--unique-names", "--pull", "never", "--shell-on-failure")
+	ptmx, err := pty.StartWithSize(cmd, &pty.Winsize{Rows: 30, Cols: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	var screen lockedBuffer
+	go func() { _, _ = io.Copy(&screen, ptmx) }()
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("terminal:\n%s", screen.String())
+		}
+	})
+	if !waitFor(t, 60*time.Second, screen.String, "exit the shell to leave") {
+		t.Fatal("no shell after the failure")
+	}
+	if _, err := io.WriteString(ptmx, "cat /tmp/why; exit\r"); err != nil {
+		t.Fatal(err)
+	}
+	if !waitFor(t, 20*time.Second, screen.String, "broken-state") {
+		t.Error("the shell is not in the failed step's file system")
+	}
+	if code := waitExit(t, cmd, 60*time.Second); code != exitFailed {
+		t.Errorf("exit %d, want %d (the run's)", code, exitFailed)
+	}
+	testenv.AssertNoLeftovers(t, id)
+}
