@@ -3,6 +3,8 @@ package auth
 import (
 	"fmt"
 	"strings"
+
+	"github.com/acb-dev/acb/secrets"
 )
 
 // Kind says how a Credential logs in.
@@ -123,7 +125,7 @@ func (c *Credential) Validate() error {
 		return fmt.Errorf("credential for %s: password is required", c.Registry)
 	}
 	if c.UsernameInVault && !IsKeyVaultURL(c.Username) || c.PasswordInVault && (c.PasswordFromStdin || !IsKeyVaultURL(c.Password)) {
-		return fmt.Errorf("credential for %s: Key Vault secret must be a URL on a Key Vault domain (%s)", c.Registry, strings.Join(KeyVaultSuffixes, ", "))
+		return fmt.Errorf("credential for %s: Key Vault secret must be a URL on a Key Vault domain: %s", c.Registry, secrets.URLForm)
 	}
 	if c.Kind == KindKeyVault {
 		return validateIdentity(c.Registry, c.Identity)

@@ -1,10 +1,10 @@
 package auth
 
 import (
-	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"sort"
 )
 
 // dockerHubKey is the key Docker uses for Docker Hub in config.json.
@@ -16,37 +16,47 @@ type dockerConfig struct {
 }
 
 type dockerAuth struct {
-	Auth string `json:"auth"`
+	Auth          string `json:"auth,omitempty"`
+	IdentityToken string `json:"identitytoken,omitempty"`
 }
 
-// DockerConfig renders a Docker config.json holding a fresh-enough login for
-// every registry, and the X-Meta-Source-Client header ACR Tasks sends:
+// DockerLogin is one registry's login in a Docker config.json.
+type DockerLogin struct {
+	Registry      string
+	Username      string
+	Password      string
+	IdentityToken string
+}
+
+// DockerConfig renders the Docker config.json of a run: a login for every
+// registry, and the X-Meta-Source-Client header ACR Tasks sends:
 //
 //	{"auths":{"R":{"auth":"base64(user:password)"}},"HttpHeaders":{"X-Meta-Source-Client":"azure/acr/tasks"}}
 //
-// It holds secrets: the caller writes it with mode 0600 into the run's own
-// directory (never the user's ~/.docker/config.json), removes it at the
-// end, and renders it again before later steps of a long run, because
+// It is acb's only Docker config writer. It holds secrets: the caller writes
+// it into the run's own home volume (never the user's ~/.docker/config.json)
+// and renders it again before later steps of a long run, because
 // identity-based logins expire after a few hours.
-func (l *Logins) DockerConfig(ctx context.Context) ([]byte, error) {
+func DockerConfig(logins []DockerLogin) ([]byte, error) {
 	cfg := dockerConfig{
 		Auths:       map[string]dockerAuth{},
 		HTTPHeaders: map[string]string{"X-Meta-Source-Client": UserAgent},
 	}
-	for _, name := range l.Registries() {
-		b, err := l.regs[name].Basic(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("docker config: %w", err)
-		}
-		key := name
-		if key == "index.docker.io" {
+	sort.Slice(logins, func(i, j int) bool { return logins[i].Registry < logins[j].Registry })
+	for _, l := range logins {
+		key := l.Registry
+		if key == "index.docker.io" || key == "docker.io" {
 			key = dockerHubKey
 		}
-		cfg.Auths[key] = dockerAuth{Auth: base64.StdEncoding.EncodeToString([]byte(b.Username + ":" + b.Password))}
+		a := dockerAuth{IdentityToken: l.IdentityToken}
+		if l.Username != "" || l.Password != "" {
+			a.Auth = base64.StdEncoding.EncodeToString([]byte(l.Username + ":" + l.Password))
+		}
+		cfg.Auths[key] = a
 	}
 	out, err := json.MarshalIndent(cfg, "", "\t")
 	if err != nil {
 		return nil, fmt.Errorf("docker config: %w", err)
 	}
-	return out, nil
+	return append(out, '\n'), nil
 }

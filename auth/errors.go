@@ -58,12 +58,6 @@ func newLoginError(registry, source string, attempts int, err error) *LoginError
 	return le
 }
 
-// permanentError marks an error that retrying cannot fix.
-type permanentError struct{ err error }
-
-func (e permanentError) Error() string { return e.err.Error() }
-func (e permanentError) Unwrap() error { return e.err }
-
 // sourcedError is an error after the identity source produced a token, such
 // as a refused exchange; it carries the source's name for LoginError.
 type sourcedError struct {

@@ -5,24 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/acb-dev/acb/internal/loopback"
 )
 
 // isLoopback reports whether a registry host[:port] is on loopback.
-func isLoopback(registry string) bool {
-	host := registry
-	if h, _, err := net.SplitHostPort(registry); err == nil {
-		host = h
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+func isLoopback(registry string) bool { return loopback.Host(registry) }
 
 // UserAgent is the User-Agent of acb's requests to registries, the value
 // the reference engine sends.

@@ -2,34 +2,14 @@ package auth
 
 import (
 	"context"
-	"net/url"
-	"strings"
+
+	"github.com/acb-dev/acb/secrets"
 )
 
-// KeyVaultSuffixes are the Key Vault DNS suffixes of the Azure clouds. A
-// value whose host ends in one of them is a Key Vault secret URL.
-var KeyVaultSuffixes = []string{
-	".vault.azure.net",
-	".vault.azure.cn",
-	".vault.usgovcloudapi.net",
-	".vault.microsoftazure.de",
-}
-
 // IsKeyVaultURL reports whether s is a Key Vault secret URL, judged like
-// `az acr task credential add` does: by the Key Vault DNS suffix.
-func IsKeyVaultURL(s string) bool {
-	u, err := url.Parse(strings.TrimSpace(s))
-	if err != nil || u.Host == "" {
-		return false
-	}
-	host := strings.ToLower(u.Hostname())
-	for _, suffix := range KeyVaultSuffixes {
-		if strings.HasSuffix(host, suffix) {
-			return true
-		}
-	}
-	return false
-}
+// `az acr task credential add` does, by its host: secrets.IsVaultURL, the
+// rules Key Vault reads use too (a local emulator on loopback included).
+func IsKeyVaultURL(s string) bool { return secrets.IsVaultURL(s) }
 
 // SecretGetter reads Key Vault secrets. identity is [SystemIdentity] or the
 // client id of the managed identity that reads the vault. The secrets

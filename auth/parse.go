@@ -53,7 +53,7 @@ const (
 // password-env reads the password from environment variable VAR when
 // parsing; password-stdin marks it to be read from standard input with
 // [ApplyStdinPassword]. Either keeps the password out of the process list.
-// A username or password on a Key Vault domain (see [KeyVaultSuffixes]) is
+// A username or password on a Key Vault domain (see [IsKeyVaultURL]) is
 // a secret URL. A comma inside a value is kept when the text after it does
 // not start a known key, so passwords may contain commas.
 func ParseCredential(s string) (*Credential, error) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"github.com/acb-dev/acb/internal/retry"
 )
 
 // Basic is a user name and password for a registry.
@@ -90,7 +92,7 @@ func (r *Registry) renewLocked(ctx context.Context) error {
 		expires time.Time
 		source  string
 	)
-	attempts, err := retry(ctx, r.backoff, func(ctx context.Context) error {
+	attempts, err := retry.Do(ctx, r.backoff, func(ctx context.Context, _ int) error {
 		var err error
 		b, expires, source, err = r.login(ctx)
 		return err

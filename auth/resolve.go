@@ -7,6 +7,8 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/acb-dev/acb/internal/retry"
 )
 
 // ResolveOptions configure [Resolve]. The zero value is ready to use.
@@ -16,6 +18,10 @@ type ResolveOptions struct {
 	// NewTokenSource replaces [NewTokenSource] (with TokenSourceOptions);
 	// it is called once per distinct identity.
 	NewTokenSource func(identity string) (TokenSource, error)
+	// Identities, when set, gives the identities' token sources instead of
+	// NewTokenSource: the run's one resolution of [system] and client ids,
+	// shared with Key Vault reads and the step identity endpoint.
+	Identities *Identities
 	// Secrets reads Key Vault secrets. Without it, Key Vault credentials
 	// fail.
 	Secrets SecretGetter
@@ -66,6 +72,9 @@ func Resolve(ctx context.Context, creds []*Credential, opts ResolveOptions) (*Lo
 	}
 	if opts.Exchanger == nil {
 		opts.Exchanger = &Exchanger{}
+	}
+	if opts.Identities != nil {
+		opts.NewTokenSource = opts.Identities.Source
 	}
 	if opts.NewTokenSource == nil {
 		tso := opts.TokenSourceOptions
@@ -140,7 +149,7 @@ func loginFor(c *Credential, opts ResolveOptions, sources *tokenSources) loginFu
 	case KindKeyVault:
 		return func(ctx context.Context) (Basic, time.Time, string, error) {
 			if opts.Secrets == nil {
-				return Basic{}, time.Time{}, "", permanentError{fmt.Errorf("credential for %s reads Key Vault secrets, but no secret resolver is configured (is --offline set?)", c.Registry)}
+				return Basic{}, time.Time{}, "", retry.Permanent(fmt.Errorf("credential for %s reads Key Vault secrets, but no secret resolver is configured (is --offline set?)", c.Registry))
 			}
 			b := Basic{Username: c.Username, Password: c.Password}
 			for _, f := range []struct {
@@ -163,7 +172,7 @@ func loginFor(c *Credential, opts ResolveOptions, sources *tokenSources) loginFu
 		return func(ctx context.Context) (Basic, time.Time, string, error) {
 			ts, err := sources.get(c.Identity)
 			if err != nil {
-				return Basic{}, time.Time{}, "", permanentError{err}
+				return Basic{}, time.Time{}, "", retry.Permanent(err)
 			}
 			tok, err := ts.Token(ctx, c.Resource)
 			if err != nil {
@@ -182,7 +191,7 @@ func loginFor(c *Credential, opts ResolveOptions, sources *tokenSources) loginFu
 	}
 	return func(context.Context) (Basic, time.Time, string, error) {
 		if c.Password == "" {
-			return Basic{}, time.Time{}, "", permanentError{fmt.Errorf("password for %s is to be read from stdin, but none was given", c.Registry)}
+			return Basic{}, time.Time{}, "", retry.Permanent(fmt.Errorf("password for %s is to be read from stdin, but none was given", c.Registry))
 		}
 		return Basic{Username: c.Username, Password: c.Password}, time.Time{}, describe(c), nil
 	}

@@ -14,6 +14,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/acb-dev/acb/internal/retry"
 )
 
 func TestResolveIdentityLogin(t *testing.T) {
@@ -187,15 +189,15 @@ func TestDefaultBackoff(t *testing.T) {
 	}
 	calls := 0
 	start := time.Now()
-	n, err := retry(context.Background(), []time.Duration{10 * time.Millisecond, 20 * time.Millisecond}, func(context.Context) error {
+	n, err := retry.Do(context.Background(), []time.Duration{10 * time.Millisecond, 20 * time.Millisecond}, func(context.Context, int) error {
 		calls++
 		return errors.New("boom")
 	})
 	if n != 3 || calls != 3 || err == nil || time.Since(start) < 30*time.Millisecond {
 		t.Errorf("retry = %d attempts, %v after %v; want 3 attempts, an error, >= 30ms", n, err, time.Since(start))
 	}
-	n, _ = retry(context.Background(), []time.Duration{time.Hour}, func(context.Context) error {
-		return permanentError{errors.New("config")}
+	n, _ = retry.Do(context.Background(), []time.Duration{time.Hour}, func(context.Context, int) error {
+		return retry.Permanent(errors.New("config"))
 	})
 	if n != 1 {
 		t.Errorf("permanent error retried: %d attempts", n)
@@ -285,7 +287,15 @@ func TestDockerConfig(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	raw, err := logins.DockerConfig(context.Background())
+	var ls []DockerLogin
+	for _, r := range logins.Registries() {
+		b, _, err := logins.Auth(context.Background(), r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ls = append(ls, DockerLogin{Registry: r, Username: b.Username, Password: b.Password})
+	}
+	raw, err := DockerConfig(ls)
 	if err != nil {
 		t.Fatal(err)
 	}

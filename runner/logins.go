@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/acb-dev/acb/internal/retry"
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/output"
 )
@@ -36,7 +37,7 @@ type LoginDescriber interface {
 
 // loginBackoff are the pauses between the attempts of one registry login
 // at set-up: four attempts, as acr-builder makes (250ms·2^attempt).
-var loginBackoff = []time.Duration{250 * time.Millisecond, 500 * time.Millisecond, time.Second}
+var loginBackoff = retry.Doubling(3, 250*time.Millisecond)
 
 // ErrLogin wraps (through *LoginError) a registry login that failed at
 // set-up, before any step ran. The CLI maps it to its infrastructure exit
@@ -177,18 +178,14 @@ func (r *run) login(ctx context.Context) error {
 		} else {
 			r.c.sink.Event(output.Info, output.EventLogin).Registry(reg).Msgf("Logging in to registry: %s", reg)
 		}
-		attempts := 0
-		var err error
-		for {
-			attempts++
+		var err error // the last attempt's own error
+		attempts, _ := retry.Do(ctx, loginBackoff, func(ctx context.Context, _ int) error {
 			err = r.loginOnce(ctx, reg)
-			if err == nil || ctx.Err() != nil || attempts > len(loginBackoff) || unauthorized(err) {
-				break
+			if unauthorized(err) {
+				return retry.Permanent(err) // a refused credential stays refused
 			}
-			if sleepCtx(ctx, loginBackoff[attempts-1]) != nil {
-				break
-			}
-		}
+			return err
+		})
 		if err != nil {
 			r.c.sink.Event(output.Error, output.EventLogin).Registry(reg).Attempt(attempts).Msgf("Failed to login to registry: %s", reg)
 			return &LoginError{Registry: reg, Source: desc, Attempts: attempts, Err: err}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/internal/retry"
 )
 
 // explicitPull is the pull of a cmd step with pull: true. As on ACR, a
@@ -14,18 +15,12 @@ import (
 func (r *run) explicitPull(ctx context.Context, s *graph.Step, image string, w io.Writer) error {
 	attempts := s.CmdDownloadRetries + 1
 	delay := time.Duration(s.CmdDownloadRetryDelay) * time.Second
-	for i := 1; ; i++ {
+	_, err := retry.Do(ctx, retry.Fixed(max(s.CmdDownloadRetries, 0), delay), func(ctx context.Context, i int) error {
 		err := r.pull(ctx, image, w)
-		if err == nil || i >= attempts || ctx.Err() != nil {
-			return err
+		if err != nil && i < attempts && ctx.Err() == nil {
+			r.c.logf(s.ID, evPull, "Pulling %s failed (attempt %d of %d): %v; retrying in %d seconds", image, i, attempts, err, s.CmdDownloadRetryDelay)
 		}
-		r.c.logf(s.ID, evPull, "Pulling %s failed (attempt %d of %d): %v; retrying in %d seconds", image, i, attempts, err, s.CmdDownloadRetryDelay)
-		t := time.NewTimer(delay)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return err
-		case <-t.C:
-		}
-	}
+		return err
+	})
+	return err
 }

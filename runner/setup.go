@@ -5,12 +5,12 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"sort"
 	"time"
 
+	"github.com/acb-dev/acb/auth"
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/source"
@@ -250,32 +250,14 @@ func (r *run) secretVolume(ctx context.Context, v *graph.Volume) error {
 	return nil
 }
 
-// dockerConfig is the subset of ~/.docker/config.json acb writes.
-type dockerConfig struct {
-	Auths       map[string]dockerAuth `json:"auths"`
-	HTTPHeaders map[string]string     `json:"HttpHeaders,omitempty"`
-}
-
-type dockerAuth struct {
-	Auth          string `json:"auth,omitempty"`
-	IdentityToken string `json:"identitytoken,omitempty"`
-}
-
-// dockerConfigJSON renders the run's Docker configuration.
+// dockerConfigJSON renders the run's Docker configuration (auth's one
+// writer).
 func dockerConfigJSON(auths map[string]engine.RegistryAuth) ([]byte, error) {
-	cfg := dockerConfig{Auths: map[string]dockerAuth{}, HTTPHeaders: map[string]string{"X-Meta-Source-Client": "acb"}}
+	logins := make([]auth.DockerLogin, 0, len(auths))
 	for reg, a := range auths {
-		da := dockerAuth{IdentityToken: a.IdentityToken}
-		if a.Username != "" || a.Password != "" {
-			da.Auth = base64.StdEncoding.EncodeToString([]byte(a.Username + ":" + a.Password))
-		}
-		cfg.Auths[reg] = da
+		logins = append(logins, auth.DockerLogin{Registry: reg, Username: a.Username, Password: a.Password, IdentityToken: a.IdentityToken})
 	}
-	b, err := json.MarshalIndent(cfg, "", "\t")
-	if err != nil {
-		return nil, fmt.Errorf("docker configuration: %w", err)
-	}
-	return append(b, '\n'), nil
+	return auth.DockerConfig(logins)
 }
 
 // dockerConfigTar is a tar holding .docker/config.json. The file is 0644

@@ -6,16 +6,12 @@ import (
 	"time"
 
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/internal/retry"
 	"github.com/acb-dev/acb/runner/output"
 )
 
-// pushAttempts and pushBackoff follow acr-builder: 3 attempts, sleeping
-// 250 ms, 500 ms, 1 s after each failure.
-const pushAttempts = 3
-
-func pushBackoff(attempt int) time.Duration {
-	return 250 * time.Millisecond << attempt
-}
+// pushBackoff follows acr-builder: 3 attempts, 250 ms and 500 ms apart.
+var pushBackoff = retry.Doubling(2, 250*time.Millisecond)
 
 // runPush pushes each image in turn; the step timeout bounds them all.
 func (r *run) runPush(ctx context.Context, s *graph.Step, res *StepResult) error {
@@ -29,27 +25,24 @@ func (r *run) runPush(ctx context.Context, s *graph.Step, res *StepResult) error
 		if err != nil {
 			return err
 		}
-		var lastErr error
-		for attempt := 0; attempt < pushAttempts; attempt++ {
-			r.c.logf(s.ID, evPush, "Pushing image: %s, attempt %d", ref, attempt+1)
-			res.Attempts = attempt + 1
+		_, lastErr := retry.Do(ctx, pushBackoff, func(ctx context.Context, attempt int) error {
+			r.c.logf(s.ID, evPush, "Pushing image: %s, attempt %d", ref, attempt)
+			res.Attempts = attempt
 			digest, err := r.eng.Push(ctx, ref, auth, out.stdout)
 			out.Flush()
-			if err == nil {
-				lastErr = nil
-				res.Digests[ref] = digest
-				r.c.sink.Event(output.Info, evPush).Step(s.ID).Image(ref).Digest(digest).Msgf("Successfully pushed image: %s", ref)
-				break
+			if err != nil {
+				r.c.errorf(s.ID, evPush, "Failed to push image: %s, attempt %d: %v", ref, attempt, err)
+				if unauthorized(err) {
+					return retry.Permanent(err) // a refused credential stays refused
+				}
+				return err
 			}
-			lastErr = err
-			r.c.errorf(s.ID, evPush, "Failed to push image: %s, attempt %d: %v", ref, attempt+1, err)
-			if unauthorized(err) {
-				break // a refused credential stays refused
-			}
-			if err := sleepCtx(ctx, pushBackoff(attempt)); err != nil {
-				lastErr = err
-				break
-			}
+			res.Digests[ref] = digest
+			r.c.sink.Event(output.Info, evPush).Step(s.ID).Image(ref).Digest(digest).Msgf("Successfully pushed image: %s", ref)
+			return nil
+		})
+		if lastErr != nil && ctx.Err() != nil {
+			lastErr = ctx.Err() // the run ended during a push or its back-off
 		}
 		if lastErr != nil {
 			if unauthorized(lastErr) {

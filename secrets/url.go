@@ -2,9 +2,10 @@ package secrets
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
+
+	"github.com/acb-dev/acb/internal/loopback"
 )
 
 // vaultSuffixes are the Key Vault DNS suffixes of the public and sovereign
@@ -114,6 +115,28 @@ func (o ParseOptions) Parse(raw string) (*SecretURL, error) {
 	return s, nil
 }
 
+// IsVaultURL reports whether s names a Key Vault by its host, as `az acr
+// task credential add` judges a credential's user name or password: a URL
+// whose host ends in a Key Vault suffix of the Azure clouds, or (a local
+// emulator) an https URL on a loopback host. It does not check the path:
+// Parse does. These are acb's one set of Key Vault URL rules.
+func IsVaultURL(s string) bool {
+	u, err := url.Parse(strings.TrimSpace(s))
+	if err != nil || u.Host == "" {
+		return false
+	}
+	host := strings.ToLower(u.Hostname())
+	for _, suffix := range vaultSuffixes {
+		if strings.HasSuffix(host, "."+suffix) {
+			return true
+		}
+	}
+	return strings.EqualFold(u.Scheme, "https") && loopback.Host(u.Host)
+}
+
+// URLForm describes the Key Vault secret URLs acb accepts, for messages.
+const URLForm = expectedURLForm
+
 // vaultResource checks host and returns the AAD resource of its cloud.
 func vaultResource(host string, anyHost bool) (string, error) {
 	if host == "" {
@@ -138,18 +161,7 @@ func vaultResource(host string, anyHost bool) (string, error) {
 // IsLoopbackVault reports whether vaultURL (https://host[:port]) names a
 // loopback host: localhost, an address of 127.0.0.0/8 or ::1. Such a
 // vault is a local emulator, never a cloud vault.
-func IsLoopbackVault(vaultURL string) bool {
-	u, err := url.Parse(vaultURL)
-	if err != nil {
-		return false
-	}
-	h := strings.ToLower(u.Hostname())
-	if h == "localhost" {
-		return true
-	}
-	ip := net.ParseIP(h)
-	return ip != nil && ip.IsLoopback()
-}
+func IsLoopbackVault(vaultURL string) bool { return loopback.URL(vaultURL) }
 
 // validVaultName reports whether s is a Key Vault name: 3 to 24 letters,
 // digits and dashes, starting with a letter and not ending with a dash.

@@ -3,14 +3,13 @@ package main
 import (
 	"context"
 	"fmt"
-	"net"
-	"strings"
 
 	"github.com/google/go-containerregistry/pkg/authn"
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
 	"github.com/acb-dev/acb/auth"
+	"github.com/acb-dev/acb/internal/loopback"
 )
 
 // remoteDigests looks up digests with a registry HEAD request, but only on
@@ -53,14 +52,4 @@ func loginFor(logins *auth.Logins, host string) (*auth.Registry, bool) {
 	return logins.Registry(host)
 }
 
-func loopbackHost(hostport string) bool {
-	host := hostport
-	if h, _, err := net.SplitHostPort(hostport); err == nil {
-		host = h
-	}
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
-}
+func loopbackHost(hostport string) bool { return loopback.Host(hostport) }

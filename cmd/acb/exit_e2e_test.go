@@ -65,19 +65,25 @@ func TestExitCodeContextDownload(t *testing.T) {
 }
 
 // TestExitCodeKeyVaultOutage checks that an unreachable Key Vault exits 3
-// when a task secret needs it, as when a registry credential does
-// (credentials_e2e_test.go), and that a secret missing offline is bad input
-// (2). Both fail before any engine call.
+// whether a task secret or a registry credential needed it (one set of Key
+// Vault URL rules: a loopback emulator is a vault for both), and that a
+// secret missing offline is bad input (2). All fail before any engine call.
 func TestExitCodeKeyVaultOutage(t *testing.T) {
 	kv, mi, _ := secretEmulator(t, "unused")
 	down := "https://" + closedAddr(t) + "/secrets/gone"
 	dir := t.TempDir()
 	writeFiles(t, dir, map[string]string{
 		"secret.yaml": "secrets:\n  - id: gone\n    keyvault: " + down + "\nsteps:\n  - cmd: acbtest/busybox:1 true\n",
+		"plain.yaml":  "steps:\n  - cmd: acbtest/busybox:1 true\n",
 	})
 	r := acbWithKeyVault(t, kv, mi, "run", "-f", "secret.yaml", dir, "--dry-run")
 	if r.code != exitInfra || !strings.Contains(r.log, "gone") {
 		t.Errorf("task secret, vault down: exit %d, want %d:\n%s", r.code, exitInfra, r.log)
+	}
+	r = acbWithKeyVault(t, kv, mi, "run", "-f", "plain.yaml", dir, "--dry-run",
+		"--credential", "server=127.0.0.1:5999,username="+down+",password="+down+",identity=[system]")
+	if r.code != exitInfra || !strings.Contains(r.log, "127.0.0.1:5999") || !strings.Contains(r.log, "unreachable") {
+		t.Errorf("registry credential, vault down: exit %d, want %d:\n%s", r.code, exitInfra, r.log)
 	}
 	r = acbWithKeyVault(t, kv, mi, "run", "-f", "secret.yaml", dir, "--dry-run", "--offline")
 	if r.code != exitInput {

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"net"
 	"net/url"
-	"strings"
-	"sync"
 	"time"
 
 	"github.com/acb-dev/acb/auth"
@@ -14,50 +12,39 @@ import (
 	"github.com/acb-dev/acb/runner/output"
 )
 
-// stepTokenSource serves the task's identity (--identity) to steps: it
-// adapts acb's auth token sources to identity.TokenSource. A request without
-// a client id gets the task's identity; a request naming a user-assigned
-// identity's client id gets that managed identity. It is safe for
-// concurrent use.
+// stepTokenSource serves the task's identity (--identity) to steps from
+// the run's identities (the same token sources as Key Vault reads and
+// registry logins). A request without a client id gets the task's
+// identity; a request naming a user-assigned identity's client id gets
+// that managed identity. It is safe for concurrent use.
 type stepTokenSource struct {
 	identity string // as given to --identity
-
-	mu      sync.Mutex
-	sources map[string]auth.TokenSource // lower-case client id ("" = the task's) → source
+	ids      *auth.Identities
 }
 
 // newStepIdentity returns the token source for the steps of a run, or nil
 // when steps get no identity: no --identity, or --no-step-identity. It
 // fails when --identity is neither [system] nor a client id.
-func newStepIdentity(rf *runFlags) (*stepTokenSource, error) {
+func newStepIdentity(rf *runFlags, ids *auth.Identities) (*stepTokenSource, error) {
 	if rf.identity == "" || rf.noStepIdentity {
 		return nil, nil
 	}
-	ts, err := auth.NewTokenSource(rf.identity, auth.TokenSourceOptions{})
-	if err != nil {
+	if _, err := ids.Source(rf.identity); err != nil {
 		return nil, fmt.Errorf("--identity: %w", err)
 	}
-	return &stepTokenSource{identity: rf.identity, sources: map[string]auth.TokenSource{"": ts}}, nil
+	return &stepTokenSource{identity: rf.identity, ids: ids}, nil
 }
 
 // Token implements identity.TokenSource.
 func (s *stepTokenSource) Token(ctx context.Context, resource, clientID string) (string, time.Time, error) {
-	key := strings.ToLower(clientID)
-	if strings.EqualFold(key, s.identity) {
-		key = ""
+	id := clientID
+	if id == "" {
+		id = s.identity
 	}
-	s.mu.Lock()
-	ts, ok := s.sources[key]
-	if !ok {
-		var err error
-		ts, err = auth.NewTokenSource(clientID, auth.TokenSourceOptions{})
-		if err != nil {
-			s.mu.Unlock()
-			return "", time.Time{}, fmt.Errorf("client_id: %w", err)
-		}
-		s.sources[key] = ts
+	ts, err := s.ids.Source(id)
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("client_id: %w", err)
 	}
-	s.mu.Unlock()
 	tok, err := ts.Token(ctx, resource)
 	if err != nil {
 		return "", time.Time{}, err

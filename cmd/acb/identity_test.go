@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/acb-dev/acb/auth"
 	"github.com/acb-dev/acb/internal/azurefake"
 	"github.com/acb-dev/acb/runner/output"
 )
@@ -17,16 +18,20 @@ func TestStepTokenSource(t *testing.T) {
 	mi := azurefake.NewManagedIdentity(t)
 	mi.SetEnv(t)
 	task, other := azurefake.NewGUID(), azurefake.NewGUID()
-	if src, err := newStepIdentity(&runFlags{identity: task, noStepIdentity: true}); src != nil || err != nil {
+	var answered []string // identity=source, once per identity
+	ids := auth.NewIdentities(auth.TokenSourceOptions{}, func(identity, source string) {
+		answered = append(answered, identity+"="+source)
+	})
+	if src, err := newStepIdentity(&runFlags{identity: task, noStepIdentity: true}, ids); src != nil || err != nil {
 		t.Errorf("--no-step-identity: %v, %v", src, err)
 	}
-	if src, err := newStepIdentity(&runFlags{}); src != nil || err != nil {
+	if src, err := newStepIdentity(&runFlags{}, ids); src != nil || err != nil {
 		t.Errorf("no --identity: %v, %v", src, err)
 	}
-	if _, err := newStepIdentity(&runFlags{identity: "not-a-guid"}); err == nil {
+	if _, err := newStepIdentity(&runFlags{identity: "not-a-guid"}, ids); err == nil {
 		t.Error("a bad --identity was accepted")
 	}
-	src, err := newStepIdentity(&runFlags{identity: strings.ToUpper(task)})
+	src, err := newStepIdentity(&runFlags{identity: strings.ToUpper(task)}, ids)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,8 +49,8 @@ func TestStepTokenSource(t *testing.T) {
 	if want := []string{task, task, other}; strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("upstream client ids %v, want %v", got, want)
 	}
-	if len(src.sources) != 2 {
-		t.Errorf("%d token sources for two identities", len(src.sources))
+	if want := []string{task + "=managed identity (App Service)", other + "=managed identity (App Service)"}; strings.Join(answered, ",") != strings.Join(want, ",") {
+		t.Errorf("sources named %v, want %v (once per identity)", answered, want)
 	}
 }
 

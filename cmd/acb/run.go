@@ -155,7 +155,12 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 
 	// Loopback vault URLs are a local Key Vault emulator (trusted through
 	// SSL_CERT_FILE); cloud vault URLs are checked strictly.
-	keyVault := secrets.NewKeyVault(secrets.KeyVaultOptions{AllowLoopback: true})
+	// One resolution of [system] and client ids for the whole run: Key
+	// Vault reads, registry logins and the step identity endpoint.
+	ids := auth.NewIdentities(auth.TokenSourceOptions{}, func(identity, src string) {
+		out.Event(output.Info, output.EventIdentity).Msgf("Identity %s: tokens from %s", identity, src)
+	})
+	keyVault := secrets.NewKeyVault(secrets.KeyVaultOptions{AllowLoopback: true, Credential: ids.Credential})
 	var remote secrets.Resolver
 	if !rf.offline {
 		remote = keyVault
@@ -201,7 +206,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 	}
 	var logins *auth.Logins
 	if len(creds) > 0 {
-		ropts := auth.ResolveOptions{OnSecret: func(s string) { masker.Add(s) }}
+		ropts := auth.ResolveOptions{Identities: ids, OnSecret: func(s string) { masker.Add(s) }}
 		if !rf.offline {
 			ropts.Secrets = keyVault
 		}
@@ -249,7 +254,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 			out.Event(output.Info, output.EventTiming).Bare().Msgf("acb timing: %s %.1f ms", part, float64(d.Microseconds())/1000)
 		}
 	}
-	stepIdentity, err := newStepIdentity(rf)
+	stepIdentity, err := newStepIdentity(rf, ids)
 	if err != nil {
 		return asInput(err)
 	}

@@ -14,8 +14,8 @@ const module = "github.com/acb-dev/acb"
 var allowed = map[string][]string{
 	"graph":                  {"internal/diag"},
 	"template":               {"internal/diag", "internal/inputfile"},
-	"auth":                   {},
-	"secrets":                {"internal/inputfile"},
+	"auth":                   {"secrets", "internal/retry", "internal/loopback"},
+	"secrets":                {"internal/inputfile", "internal/loopback"},
 	"runner/engine":          {},
 	"runner/args":            {},
 	"runner/report":          {},
@@ -24,11 +24,13 @@ var allowed = map[string][]string{
 	"runner/identity":        {"secrets"},
 	"internal/diag":          {},
 	"internal/inputfile":     {},
+	"internal/retry":         {},
+	"internal/loopback":      {},
 	"runner/output":          {"secrets"},
 	"runner/fault":           {"secrets"},
 	"runner/source":          {"runner/fault", "internal/inputfile"},
 	"runner/load":            {"graph", "template", "secrets", "internal/diag", "internal/inputfile", "runner/fault"},
-	"runner":                 {"graph", "template", "secrets", "internal/inputfile", "runner/args", "runner/engine", "runner/fault", "runner/identity", "runner/output", "runner/report", "runner/source"},
+	"runner":                 {"graph", "template", "auth", "secrets", "internal/inputfile", "runner/args", "runner/engine", "runner/fault", "runner/identity", "runner/output", "runner/report", "runner/source", "internal/retry"},
 }
 
 // mobyOnly are the only packages that may import the moby client, besides

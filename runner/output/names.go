@@ -33,6 +33,10 @@ const (
 	EventLog     = "log"     // lines of a helper's own log (acb registry serve -v)
 )
 
+// EventIdentity names the line that says which credential answered for an
+// identity, once per identity (auth.Identities).
+const EventIdentity = "identity"
+
 // LogWriter returns a writer that turns each line written to it into an
 // Info event named event (text: the line as it is, without a timestamp),
 // for libraries that log through an io.Writer.
