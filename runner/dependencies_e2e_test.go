@@ -280,7 +280,7 @@ steps:
     cmd: $BB true
   - id: build
     build: -t `+tag+` .
-`, Options{Source: src, RemoteDigest: resolver.resolve, AfterSuccess: forget}, false)
+`, Options{Source: src, RemoteDigest: resolver.resolve, testHooks: testHooks{afterSuccess: forget}}, false)
 	if r.err != nil {
 		t.Fatal(r.err)
 	}

@@ -9,7 +9,7 @@
 // every step) and fills it with the source context (see source.Prepare),
 // creates the task's networks (acb_default_network unless the task
 // declares others), writes a per-run Docker configuration with the run's
-// registry logins (Options.Auths) into a home volume acb_home_<uuid>
+// registry logins (Options.Logins) into a home volume acb_home_<uuid>
 // mounted at /acb/home (HOME=/acb/home; the user's own configuration is
 // never used), and creates the secret volumes acb_secret_<name>_<uuid>.
 // Every object carries the label dev.acb.run=<run id>.

@@ -139,7 +139,6 @@ func (f *fakeEngine) RemoveContainer(_ context.Context, name string) error {
 	f.removed = append(f.removed, name)
 	return nil
 }
-func (f *fakeEngine) ContainerExists(context.Context, string) (bool, error) { return false, nil }
 func (f *fakeEngine) Build(context.Context, engine.BuildSpec, io.Writer) (string, error) {
 	return "sha256:fake", nil
 }

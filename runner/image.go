@@ -49,7 +49,7 @@ func registryOf(ref string) string {
 	return r.Context().RegistryStr()
 }
 
-// authFor finds credentials for ref's registry: opts.Logins and opts.Auths
+// authFor finds credentials for ref's registry: opts.Logins
 // (by host, with Docker Hub's aliases), then opts.Keychain; nil means
 // anonymous.
 func (r *run) authFor(ctx context.Context, ref string) (*engine.RegistryAuth, error) {

@@ -361,7 +361,7 @@ steps:
     cmd: `+tag+` ls /ctx
   - id: push
     push: ["`+tag+`"]
-`, Options{Source: src, Scan: func(_ context.Context, _ *graph.Step, _ *args.Build, df []byte) error { scanned = df; return nil }}, false)
+`, Options{Source: src, testHooks: testHooks{scan: func(_ context.Context, _ *graph.Step, _ *args.Build, df []byte) error { scanned = df; return nil }}}, false)
 	defer func() { _ = r.eng.RemoveImage(context.Background(), tag) }()
 	if r.err != nil {
 		t.Fatal(r.err)

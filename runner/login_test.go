@@ -84,7 +84,7 @@ func TestLoginRetriesThenFailsBeforeAnyStep(t *testing.T) {
 		return nil
 	}}
 	start := time.Now()
-	_, err, log := runLogin(t, e, "steps:\n  - cmd: x echo hi\n", Options{Auths: map[string]engine.RegistryAuth{
+	_, err, log := runLogin(t, e, "steps:\n  - cmd: x echo hi\n", Options{Logins: staticLogins{
 		"a.io": {Username: "u", Password: "pw-a"},
 		"b.io": {Username: "u", Password: "s3cret-b"},
 	}})
@@ -170,7 +170,7 @@ func TestLoginRefusedIsNotRetried(t *testing.T) {
 		return errors.New("Error response from daemon: login attempt to http://b.io/v2/ failed with status: 401 Unauthorized")
 	}}
 	start := time.Now()
-	_, err, _ := runLogin(t, e, "steps:\n  - cmd: x echo hi\n", Options{Auths: map[string]engine.RegistryAuth{
+	_, err, _ := runLogin(t, e, "steps:\n  - cmd: x echo hi\n", Options{Logins: staticLogins{
 		"b.io": {Username: "u", Password: "s3cret-b"},
 	}})
 	var le *LoginError
@@ -210,4 +210,19 @@ func TestPushRefusedIsNotRetried(t *testing.T) {
 	if !strings.Contains(err.Error(), "--credential server=r.example") {
 		t.Errorf("error does not suggest --credential: %v", err)
 	}
+}
+
+// staticLogins are fixed credentials by registry.
+type staticLogins map[string]engine.RegistryAuth
+
+func (l staticLogins) Registries() []string {
+	var out []string
+	for r := range l {
+		out = append(out, r)
+	}
+	return out
+}
+
+func (l staticLogins) Auth(_ context.Context, registry string) (engine.RegistryAuth, error) {
+	return l[registry], nil
 }

@@ -85,23 +85,18 @@ func (e *LoginError) Unwrap() error { return e.Err }
 // Is makes errors.Is(err, ErrLogin) true.
 func (e *LoginError) Is(target error) bool { return target == ErrLogin }
 
-// registries returns every registry the run logs in to: Options.Auths and
-// Options.Logins, sorted, without duplicates.
+// registries returns every registry the run logs in to (Options.Logins),
+// sorted, without duplicates.
 func (r *run) registries() []string {
+	if r.opts.Logins == nil {
+		return nil
+	}
 	seen := map[string]bool{}
 	var out []string
-	add := func(reg string) {
+	for _, reg := range r.opts.Logins.Registries() {
 		if !seen[reg] {
 			seen[reg] = true
 			out = append(out, reg)
-		}
-	}
-	for reg := range r.opts.Auths {
-		add(reg)
-	}
-	if r.opts.Logins != nil {
-		for _, reg := range r.opts.Logins.Registries() {
-			add(reg)
 		}
 	}
 	sort.Strings(out)
@@ -109,8 +104,7 @@ func (r *run) registries() []string {
 }
 
 // registryAuth returns the current credential for a registry the run logs
-// in to: Options.Logins first, then Options.Auths. ok is false when
-// neither has one.
+// in to (Options.Logins). ok is false when it has none.
 func (r *run) registryAuth(ctx context.Context, registry string) (a engine.RegistryAuth, ok bool, err error) {
 	if l := r.opts.Logins; l != nil {
 		for _, reg := range l.Registries() {
@@ -127,11 +121,7 @@ func (r *run) registryAuth(ctx context.Context, registry string) (a engine.Regis
 			return a, true, nil
 		}
 	}
-	a, ok = r.opts.Auths[registry]
-	if ok && a.ServerAddress == "" {
-		a.ServerAddress = registry
-	}
-	return a, ok, nil
+	return engine.RegistryAuth{}, false, nil
 }
 
 // currentAuths returns every registry's current credential.

@@ -125,30 +125,22 @@ type Options struct {
 	// /var/run/docker.sock.
 	EngineSocket string
 
-	// Auths are the run's registry logins, keyed by registry host. They are
-	// written to the run's own Docker config (never the user's) and used for
-	// pushes and pulls.
-	Auths map[string]engine.RegistryAuth
-	// Logins are registry logins asked again at each use (pushes, pulls,
-	// builds, the Docker configuration before each cmd step), for
-	// credentials that expire during long runs, such as ACR refresh
-	// tokens from an identity. A registry in both Logins and Auths uses
-	// Logins. Every registry of both is verified with the engine (like
-	// `docker login`) before the first step; a failure fails the run with
-	// a *LoginError (errors.Is ErrLogin).
+	// Logins are the run's registry logins, asked again at each use
+	// (pushes, pulls, builds, the Docker configuration before each cmd
+	// step), for credentials that expire during long runs, such as ACR
+	// refresh tokens from an identity. They are written to the run's own
+	// Docker config (never the user's). Every registry is verified with the
+	// engine (like `docker login`) before the first step; a failure fails
+	// the run with a *LoginError (errors.Is ErrLogin).
 	Logins Logins
-	// Keychain resolves credentials for registries not in Auths (pushes and
-	// pulls). Nil means anonymous.
+	// Keychain resolves credentials for registries not in Logins (pushes
+	// and pulls). Nil means anonymous.
 	Keychain func(registry string) (*engine.RegistryAuth, error)
 
 	// RemoteDigest looks up digests of images the engine does not have,
 	// for the dependency report; nil leaves them empty.
 	RemoteDigest DigestResolver
 
-	// Scan is called for every build step between "Scanning for
-	// dependencies..." and "Successfully scanned dependencies"; an error
-	// fails the step. Nil just logs the two lines.
-	Scan func(ctx context.Context, step *graph.Step, build *args.Build, dockerfile []byte) error
 	// StepIdentity, when set, is the task's identity, served to the cmd
 	// step containers acb runs through the App Service managed-identity
 	// protocol (IDENTITY_ENDPOINT, IDENTITY_HEADER) on the run network's
@@ -162,7 +154,18 @@ type Options struct {
 	// ACB_TIMING=1 set; the benchmark harness reads it.
 	Timing func(part string, elapsed time.Duration)
 
-	// AfterSuccess is called after each "Step ID: X marked as successful"
+	// testHooks are set only by this package's tests.
+	testHooks
+}
+
+// testHooks let the package's tests observe a run; importers cannot set
+// them.
+type testHooks struct {
+	// scan is called for every build step between "Scanning for
+	// dependencies..." and "Successfully scanned dependencies"; an error
+	// fails the step.
+	scan func(ctx context.Context, step *graph.Step, build *args.Build, dockerfile []byte) error
+	// afterSuccess is called after each "Step ID: X marked as successful"
 	// line of a successful run, in file order; an error fails the run.
-	AfterSuccess func(ctx context.Context, step *graph.Step, res *StepResult) error
+	afterSuccess func(ctx context.Context, step *graph.Step, res *StepResult) error
 }

@@ -327,8 +327,8 @@ func (r *run) summary(ctx context.Context) error {
 		if s.Type == graph.BuildStep {
 			r.populateDigests(ctx, s)
 		}
-		if r.opts.AfterSuccess != nil {
-			if err := r.opts.AfterSuccess(ctx, s, res); err != nil {
+		if r.opts.afterSuccess != nil {
+			if err := r.opts.afterSuccess(ctx, s, res); err != nil {
 				return fmt.Errorf("step ID: %s: %w", s.ID, err)
 			}
 		}

@@ -62,8 +62,8 @@ func (r *run) runBuild(ctx context.Context, s *graph.Step, res *StepResult) erro
 		}
 	}
 	r.scanDependencies(s, b, dockerfile, s.Env)
-	if r.opts.Scan != nil {
-		if err := r.opts.Scan(ctx, s, b, dockerfile); err != nil {
+	if r.opts.scan != nil {
+		if err := r.opts.scan(ctx, s, b, dockerfile); err != nil {
 			return fmt.Errorf("failed to scan dependencies: %w", err)
 		}
 	}

@@ -62,7 +62,7 @@ func TestIntegrationBuildFromHostWorkspace(t *testing.T) {
 	defer src.Cleanup()
 	tag := "acbtest/hostws:" + strconv.FormatInt(time.Now().UnixNano(), 36)
 	var scanned []byte
-	opts := Options{Source: src, Scan: func(_ context.Context, _ *graph.Step, _ *args.Build, df []byte) error { scanned = df; return nil }}
+	opts := Options{Source: src, testHooks: testHooks{scan: func(_ context.Context, _ *graph.Step, _ *args.Build, df []byte) error { scanned = df; return nil }}}
 	r := runReal(t, testenv.Context(t, 3*time.Minute), `
 steps:
   - id: build

@@ -146,8 +146,6 @@ type Engine interface {
 	StartContainer(ctx context.Context, spec ContainerSpec) (id string, err error)
 	// RemoveContainer force-removes a container by name or id.
 	RemoveContainer(ctx context.Context, nameOrID string) error
-	// ContainerExists reports whether a container with that name exists.
-	ContainerExists(ctx context.Context, name string) (bool, error)
 
 	// Build builds an image, streaming the engine's progress as text to out.
 	Build(ctx context.Context, spec BuildSpec, out io.Writer) (imageID string, err error)
