@@ -25,7 +25,7 @@ func (s staticToken) Token(context.Context, string, string) (string, time.Time, 
 func runIdentityFake(t *testing.T, gw, src string) (log, out string, err error) {
 	t.Helper()
 	f := newFake()
-	f.gateway = gw
+	f.SetGateway(gw)
 	var l, o syncBuf
 	opts := Options{RunID: "idrun", Output: output.New(output.Options{Log: &l, Out: &o, Masker: secrets.NewMasker()}), StepIdentity: staticToken("step-token"), Parallelism: 1}
 	_, err = runParsed(context.Background(), t, parseTask(t, src), f, opts)

@@ -70,8 +70,8 @@ func runLogin(t *testing.T, e *loginEngine, src string, opts Options) (*Result, 
 	opts.Output = output.New(output.Options{Log: &log})
 	opts.RunID = "logintest"
 	res, err := runParsed(context.Background(), t, parseTask(t, src), e, opts)
-	if len(e.volumes) != 0 || len(e.networks) != 0 {
-		t.Errorf("leftovers: volumes %v networks %v", e.volumes, e.networks)
+	if len(e.Volumes()) != 0 || len(e.Networks()) != 0 {
+		t.Errorf("leftovers: volumes %v networks %v", e.Volumes(), e.Networks())
 	}
 	return res, err, log.String()
 }
@@ -104,7 +104,7 @@ func TestLoginRetriesThenFailsBeforeAnyStep(t *testing.T) {
 	if n := len(e.logins); n != 5 { // a.io once, b.io four times
 		t.Errorf("%d logins, want 5", n)
 	}
-	if strings.Contains(log, "Executing step ID") || e.runCount("acb_step_0") != 0 {
+	if strings.Contains(log, "Executing step ID") || e.Runs("acb_step_0") != 0 {
 		t.Errorf("a step ran:\n%s", log)
 	}
 	for _, want := range []string{"Logging in to registry: a.io\n", "Successfully logged into a.io", "Logging in to registry: b.io\n"} {

@@ -74,8 +74,8 @@ func runFakeTo(t *testing.T, src string, opts Options, so output.Options) (*fake
 		opts.RunID = "testrun"
 	}
 	res, err := runParsed(context.Background(), t, parseTask(t, src), f, opts)
-	if len(f.volumes) != 0 || len(f.networks) != 0 {
-		t.Errorf("leftovers: volumes %v networks %v", f.volumes, f.networks)
+	if len(f.Volumes()) != 0 || len(f.Networks()) != 0 {
+		t.Errorf("leftovers: volumes %v networks %v", f.Volumes(), f.Networks())
 	}
 	return f, res, err, log.String(), out.String()
 }
@@ -100,13 +100,13 @@ steps:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !f.starts["c"][0].After(f.ends["a"][0]) {
+	if !f.Starts("c")[0].After(f.Ends("a")[0]) {
 		t.Error("c started before a ended")
 	}
-	if !f.starts["c"][0].Before(f.ends["b"][0]) {
+	if !f.Starts("c")[0].Before(f.Ends("b")[0]) {
 		t.Error("c waited for b: scheduling by levels")
 	}
-	if !f.starts["d"][0].After(f.ends["c"][0]) {
+	if !f.Starts("d")[0].After(f.Ends("c")[0]) {
 		t.Error("d (no when) did not wait for c")
 	}
 	for _, s := range res.Steps {
@@ -127,15 +127,15 @@ func TestParallelismBound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.maxRun != 2 {
-		t.Errorf("max concurrent = %d, want 2", f.maxRun)
+	if f.MaxRunning() != 2 {
+		t.Errorf("max concurrent = %d, want 2", f.MaxRunning())
 	}
 	f, _, err, _, _ = runFake(t, b.String(), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.maxRun != 6 {
-		t.Errorf("unbounded: max concurrent = %d, want 6", f.maxRun)
+	if f.MaxRunning() != 6 {
+		t.Errorf("unbounded: max concurrent = %d, want 6", f.MaxRunning())
 	}
 }
 
@@ -167,7 +167,7 @@ steps:
 	if time.Since(start) > 5*time.Second {
 		t.Error("slow was not cancelled")
 	}
-	if f.runCount("after") != 0 {
+	if f.Runs("after") != 0 {
 		t.Error("dependant of a failed step ran")
 	}
 	want := map[string]StepStatus{"a": StepSuccessful, "bad": StepFailed, "slow": StepCancelled, "after": StepSkipped}
@@ -200,7 +200,7 @@ steps:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if f.runCount("b") != 1 {
+	if f.Runs("b") != 1 {
 		t.Error("b did not run")
 	}
 	if !strings.Contains(log, "Step ID: a encountered an error: exit status 3, but is set to ignore errors. Continuing...") {
@@ -229,10 +229,10 @@ steps:
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := f.runCount("flaky"); n != 3 {
+	if n := f.Runs("flaky"); n != 3 {
 		t.Errorf("flaky ran %d times, want 3", n)
 	}
-	if n := f.runCount("rep"); n != 3 {
+	if n := f.Runs("rep"); n != 3 {
 		t.Errorf("rep ran %d times, want 3", n)
 	}
 	if c := strings.Count(log, "Container failed during run: flaky, waiting 1 seconds before retrying..."); c != 2 {
@@ -254,7 +254,7 @@ steps:
 	if err == nil || err.Error() != "failed to run step ID: r: exit status 2, exit status 2" {
 		t.Errorf("err = %v", err)
 	}
-	if n := f.runCount("r"); n != 2 {
+	if n := f.Runs("r"); n != 2 {
 		t.Errorf("ran %d times, want 2", n)
 	}
 }
@@ -269,8 +269,8 @@ steps:
     retryDelay: 1
     retryOnErrors: ["something else"]
 `, Options{})
-	if err == nil || f.runCount("x") != 1 {
-		t.Errorf("err %v, runs %d: want a failure without retry", err, f.runCount("x"))
+	if err == nil || f.Runs("x") != 1 {
+		t.Errorf("err %v, runs %d: want a failure without retry", err, f.Runs("x"))
 	}
 	f, _, err, _, _ = runFake(t, `
 steps:
@@ -280,8 +280,8 @@ steps:
     retryDelay: 1
     retryOnErrors: ["transient"]
 `, Options{})
-	if err != nil || f.runCount("x") != 2 {
-		t.Errorf("err %v, runs %d: want success on the 2nd run", err, f.runCount("x"))
+	if err != nil || f.Runs("x") != 2 {
+		t.Errorf("err %v, runs %d: want success on the 2nd run", err, f.Runs("x"))
 	}
 }
 
@@ -340,8 +340,8 @@ func TestCancelDuringStartDelay(t *testing.T) {
 	if err == nil || time.Since(start) > 5*time.Second {
 		t.Errorf("err %v after %v", err, time.Since(start))
 	}
-	if len(f.volumes) != 0 {
-		t.Errorf("leftover volumes %v", f.volumes)
+	if len(f.Volumes()) != 0 {
+		t.Errorf("leftover volumes %v", f.Volumes())
 	}
 }
 

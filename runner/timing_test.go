@@ -45,9 +45,9 @@ func TestHomeVolumeOnlyForCmdSteps(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		home := slices.ContainsFunc(f.madeVols, func(v string) bool { return strings.HasPrefix(v, "acb_home_") })
+		home := slices.ContainsFunc(f.CreatedVolumes(), func(v string) bool { return strings.HasPrefix(v, "acb_home_") })
 		if home != tc.home {
-			t.Errorf("%q: home volume created %v, want %v (volumes %q)", tc.task, home, tc.home, f.madeVols)
+			t.Errorf("%q: home volume created %v, want %v (volumes %q)", tc.task, home, tc.home, f.CreatedVolumes())
 		}
 	}
 }
