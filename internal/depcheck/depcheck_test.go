@@ -30,7 +30,7 @@ var allowed = map[string][]string{
 	"runner/fault":           {"secrets"},
 	"runner/source":          {"runner/fault", "internal/inputfile"},
 	"runner/load":            {"graph", "template", "secrets", "internal/diag", "internal/inputfile", "runner/fault"},
-	"runner":                 {"graph", "template", "auth", "secrets", "internal/inputfile", "runner/args", "runner/engine", "runner/fault", "runner/identity", "runner/output", "runner/report", "runner/source", "internal/retry"},
+	"runner":                 {"graph", "template", "auth", "secrets", "internal/diag", "internal/inputfile", "runner/args", "runner/engine", "runner/fault", "runner/identity", "runner/output", "runner/report", "runner/source", "internal/retry"},
 }
 
 // mobyOnly are the only packages that may import the moby client, besides
