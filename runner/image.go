@@ -86,11 +86,11 @@ func (r *run) authFor(ctx context.Context, ref string) (*engine.RegistryAuth, er
 func (r *run) ensureImage(ctx context.Context, s *graph.Step, image string, out *stepOutput) error {
 	if s.Pull {
 		r.c.logf(s.ID, evPull, "Step specified pull. Performing an explicit pull...")
-		return r.explicitPull(ctx, s, image, out.stdout)
+		return r.explicitPull(ctx, s, image, r.progress(out))
 	}
 	policy := r.opts.Pull
 	if policy == PullAlways {
-		return r.pull(ctx, image, out.stdout)
+		return r.pull(ctx, image, r.progress(out))
 	}
 	_, err := r.eng.InspectImage(ctx, image)
 	switch {
@@ -104,7 +104,7 @@ func (r *run) ensureImage(ctx context.Context, s *graph.Step, image string, out 
 			"or point the step at a local image with --image-map %s=LOCAL or --alias NAME=LOCAL", image, image)
 	}
 	fmt.Fprintf(out.stderr, "Unable to find image '%s' locally\n", image)
-	return r.pull(ctx, image, out.stdout)
+	return r.pull(ctx, image, r.progress(out))
 }
 
 func (r *run) pull(ctx context.Context, image string, w io.Writer) error {

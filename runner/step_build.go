@@ -107,7 +107,7 @@ func (r *run) runBuild(ctx context.Context, s *graph.Step, res *StepResult) erro
 	name := r.containerName(s)
 	return r.retryLoop(ctx, s, name, out, func(ctx context.Context) error {
 		if plan.remote != "" {
-			id, err := r.eng.Build(ctx, spec, out.stdout)
+			id, err := r.eng.Build(ctx, spec, r.progress(out))
 			res.ImageID = id
 			return err
 		}
@@ -278,7 +278,7 @@ func (r *run) buildFromVolume(ctx context.Context, spec engine.BuildSpec, ctxPat
 		defer close(done)
 		pw.CloseWithError(filterContext(rc, pw, !r.fromHost, ignore, keep, appendFile))
 	}()
-	w := &syncWriter{w: out.stdout}
+	w := syncedOut(r.progress(out))
 	spec.Context = &contextCounter{r: pr, out: w}
 	id, err := r.eng.Build(ctx, spec, w)
 	pr.CloseWithError(errBuildDone)

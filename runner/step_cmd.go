@@ -55,7 +55,7 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 	defer out.Flush()
 	if s.Pull {
 		r.c.logf(s.ID, evPull, "Step specified pull. Performing an explicit pull...")
-		if err := r.explicitPull(ctx, s, spec.Image, out.stdout); err != nil {
+		if err := r.explicitPull(ctx, s, spec.Image, r.progress(out)); err != nil {
 			return err
 		}
 	}
@@ -84,7 +84,7 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 			r.awaitRemoval(spec.Name) // the previous attempt's container
 		}
 		if !pulled && r.opts.Pull == PullAlways {
-			if err := r.pull(ctx, spec.Image, out.stdout); err != nil {
+			if err := r.pull(ctx, spec.Image, r.progress(out)); err != nil {
 				return err
 			}
 			pulled = true

@@ -28,7 +28,7 @@ func (r *run) runPush(ctx context.Context, s *graph.Step, res *StepResult) error
 		_, lastErr := retry.Do(ctx, pushBackoff, func(ctx context.Context, attempt int) error {
 			r.c.logf(s.ID, evPush, "Pushing image: %s, attempt %d", ref, attempt)
 			res.Attempts = attempt
-			digest, err := r.eng.Push(ctx, ref, auth, out.stdout)
+			digest, err := r.eng.Push(ctx, ref, auth, r.progress(out))
 			out.Flush()
 			if err != nil {
 				r.c.errorf(s.ID, evPush, "Failed to push image: %s, attempt %d: %v", ref, attempt, err)

@@ -404,3 +404,65 @@ func runOnPTY(t *testing.T, cmd *exec.Cmd) ([]byte, error) {
 	}
 	return out.Bytes(), err
 }
+
+// TestE2EProgressTerminal pushes an image to a local registry and pulls
+// it back with the acb binary: on a pseudo-terminal the progress is drawn
+// in place as the docker CLI draws it (lines erased and rewritten), in a
+// pipe it is one line per layer and phase, without escape sequences.
+func TestE2EProgressTerminal(t *testing.T) {
+	t.Parallel()
+	bb := testenv.BusyboxImage(t)
+	bin := buildAcb(t)
+	reg := testenv.Registry(t)
+	ref := reg + "/ciout/progress:1"
+	big := make([]byte, 2<<20)
+	for i := range big {
+		big[i] = byte(i*7919 + i/4096) // not all zeroes: a layer worth compressing
+	}
+	buildImage(t, ref, map[string]string{"Dockerfile": "FROM " + bb + "\nCOPY big /big\n", "big": string(big)})
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"acb.yaml": "version: v1.1.0\nsteps:\n  - id: up\n    push: [\"" + ref + "\"]\n" +
+		"  - id: down\n    cmd: " + ref + " true\n    pull: true\n"})
+	for _, tty := range []bool{true, false} {
+		id := e2eID("pg")
+		cmd := exec.Command(bin, "run", dir, "--id", id, "--unique-names")
+		var out []byte
+		var err error
+		if tty {
+			out, err = runOnPTYSize(t, cmd, &pty.Winsize{Cols: 160, Rows: 50})
+		} else {
+			out, err = cmd.CombinedOutput()
+		}
+		testenv.AssertNoLeftovers(t, id)
+		if err != nil {
+			t.Fatalf("tty %v: %v\n%q", tty, err, out)
+		}
+		s := string(out)
+		drawn := strings.Contains(s, "\x1b[2K")
+		if drawn != tty || !strings.Contains(s, "digest: sha256:") {
+			t.Errorf("tty %v: progress drawn in place %v:\n%q", tty, drawn, s)
+		}
+		if !tty && (strings.Contains(s, "\x1b[") || !strings.Contains(s, ": Pushed") && !strings.Contains(s, ": Layer already exists")) {
+			t.Errorf("pipe: want one plain line per layer and phase:\n%s", s)
+		}
+	}
+}
+
+// runOnPTYSize is runOnPTY on a terminal of the given size.
+func runOnPTYSize(t *testing.T, cmd *exec.Cmd, ws *pty.Winsize) ([]byte, error) {
+	t.Helper()
+	ptmx, err := pty.StartWithSize(cmd, ws)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ptmx.Close()
+	var out bytes.Buffer
+	copied := make(chan struct{})
+	go func() { _, _ = io.Copy(&out, ptmx); close(copied) }()
+	err = cmd.Wait()
+	select {
+	case <-copied:
+	case <-time.After(5 * time.Second):
+	}
+	return out.Bytes(), err
+}

@@ -313,6 +313,9 @@ func sinkOptions(f output.Format, rf *runFlags, stdout, stderr io.Writer) output
 		o.Verbosity = output.Verbose
 	}
 	o.Color = f == output.Text && colorWanted(stdout, stderr)
+	if f == output.Text && isTerminal(stdout) {
+		o.Terminal, o.TerminalFd = true, stdout.(*os.File).Fd()
+	}
 	return o
 }
 

@@ -135,7 +135,7 @@ func (e *Engine) Push(ctx context.Context, ref string, auth *engine.RegistryAuth
 
 	sniff := &digestSniffer{w: nonNil(out)}
 	var digest string
-	rerr := renderJSONStream(res, sniff, func(aux json.RawMessage) {
+	rerr := renderJSONStream(res, keepTerminal(sniff, out), func(aux json.RawMessage) {
 		var r struct{ Digest string }
 		if json.Unmarshal(aux, &r) == nil && r.Digest != "" {
 			digest = r.Digest

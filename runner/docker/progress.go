@@ -7,6 +7,9 @@ import (
 	"io"
 
 	"github.com/moby/moby/api/types/jsonstream"
+	"github.com/moby/moby/client/pkg/jsonmessage"
+
+	"github.com/acb-dev/acb/runner/engine"
 )
 
 // streamMessage is one message of an Engine API JSON stream (build, pull,
@@ -24,12 +27,15 @@ type streamMessage struct {
 // aux payload. An error message in the stream ends the rendering and is
 // returned.
 //
-// It is written here rather than with moby's client/pkg/jsonmessage, which
-// would pull github.com/moby/term into the module graph for terminal handling
-// acb does not need.
+// Off a terminal it is written here (build output must stay line by line
+// for the run's log); on a terminal moby's jsonmessage renders it
+// (renderTerminal).
 func renderJSONStream(in io.Reader, out io.Writer, aux func(json.RawMessage)) error {
 	if out == nil {
 		out = io.Discard
+	}
+	if t, ok := out.(engine.Terminal); ok {
+		return renderTerminal(in, t, aux)
 	}
 	dec := json.NewDecoder(in)
 	for {
@@ -79,3 +85,40 @@ type streamError struct {
 }
 
 func (e *streamError) Error() string { return e.msg }
+
+// renderTerminal renders an Engine API JSON stream on a terminal with
+// moby's jsonmessage, as the docker CLI does: progress bars, each layer's
+// line rewritten in place.
+func renderTerminal(in io.Reader, out engine.Terminal, aux func(json.RawMessage)) error {
+	err := jsonmessage.DisplayJSONMessagesStream(in, out, out.TerminalFd(), true, func(m jsonstream.Message) {
+		if aux != nil && m.Aux != nil {
+			aux(*m.Aux)
+		}
+	})
+	var jerr *jsonstream.Error
+	if errors.As(err, &jerr) {
+		return &streamError{msg: jerr.Message, code: jerr.Code}
+	}
+	if err != nil {
+		return fmt.Errorf("reading engine stream: %w", err)
+	}
+	return nil
+}
+
+// keepTerminal returns w, which wraps orig, as an engine.Terminal when
+// orig is one, so a wrapper does not turn terminal progress into lines.
+func keepTerminal(w, orig io.Writer) io.Writer {
+	if t, ok := orig.(engine.Terminal); ok {
+		return terminalWriter{Writer: w, fd: t.TerminalFd()}
+	}
+	return w
+}
+
+// terminalWriter is a writer to a terminal (engine.Terminal).
+type terminalWriter struct {
+	io.Writer
+	fd uintptr
+}
+
+// TerminalFd implements engine.Terminal.
+func (t terminalWriter) TerminalFd() uintptr { return t.fd }

@@ -218,3 +218,13 @@ func Detached(ctx context.Context, d time.Duration) (context.Context, context.Ca
 	stop := context.AfterFunc(abort, cancel)
 	return c, func() { stop(); cancel() }
 }
+
+// Terminal is an output writer (of Build, Pull, Push) that ends on a
+// terminal: the engine adapter then renders progress as the docker CLI does
+// on a terminal (progress bars, lines rewritten in place) instead of one
+// line per phase.
+type Terminal interface {
+	io.Writer
+	// TerminalFd is the terminal's file descriptor, for its width.
+	TerminalFd() uintptr
+}

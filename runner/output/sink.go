@@ -52,6 +52,11 @@ type Options struct {
 	Color bool
 	// KeepTails keeps the last lines of each step's output (Sink.Tail).
 	KeepTails bool
+	// Terminal says that Out is the terminal with file descriptor
+	// TerminalFd (text format, not Quiet): engine progress is then drawn
+	// in place (terminal.go).
+	Terminal   bool
+	TerminalFd uintptr
 }
 
 // Sink is acb's single output owner. It is safe for concurrent use: every
@@ -71,6 +76,8 @@ type Sink struct {
 	verbosity Verbosity
 	color     bool
 	tails     tails // nil unless Options.KeepTails
+	term      bool  // Out is a terminal (terminal.go)
+	termFd    uintptr
 }
 
 // timeLayout is acr-builder's log timestamp.
@@ -86,6 +93,8 @@ func New(o Options) *Sink {
 	if o.KeepTails {
 		s.tails = tails{}
 	}
+	s.term = o.Terminal && o.Format != JSON && o.Verbosity != Quiet
+	s.termFd = o.TerminalFd
 	if s.logW == nil {
 		s.logW = io.Discard
 	}
