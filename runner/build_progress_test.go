@@ -26,3 +26,23 @@ func TestContextCounterLine(t *testing.T) {
 		t.Errorf("line %q", got)
 	}
 }
+
+// termBuffer is a bytes.Buffer standing for a terminal.
+type termBuffer struct{ bytes.Buffer }
+
+func (*termBuffer) TerminalFd() uintptr { return 1 }
+
+// TestContextCounterTerminal checks that on a terminal the line is drawn
+// while the context is read and replaced by the final line.
+func TestContextCounterTerminal(t *testing.T) {
+	var out termBuffer
+	c := &contextCounter{r: strings.NewReader(strings.Repeat("x", 3_000_000)), out: &out}
+	if _, err := io.CopyBuffer(io.Discard, c, make([]byte, 1<<20)); err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	if !strings.HasPrefix(got, "\r\x1b[2KSending build context to Docker daemon  8.192kB\r") ||
+		!strings.HasSuffix(got, "\r\x1b[2KSending build context to Docker daemon  3MB\n\n") {
+		t.Errorf("terminal output %q", got)
+	}
+}
