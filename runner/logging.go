@@ -72,3 +72,9 @@ func (c *console) raw(text string) { c.sink.Raw(text) }
 func (c *console) rawJSON(event, key string, value []byte) {
 	c.sink.Event(output.Info, event).JSONValue(key, json.RawMessage(value)).Msg("")
 }
+
+// debugf logs a debug line, shown only with -v (output.Verbose): what acb
+// asks of the engine, beyond ACR's lines.
+func (c *console) debugf(step, format string, a ...any) {
+	c.sink.Event(output.Debug, output.EventDebug).Step(step).Msg(fmt.Sprintf(format, a...))
+}

@@ -129,6 +129,8 @@ func Run(ctx context.Context, task *graph.Task, dag *graph.DAG, eng engine.Engin
 
 // execute sets up, schedules and summarises; clean-up is the caller's.
 func (r *run) execute(ctx context.Context) error {
+	r.c.debugf("", "run %s: pull policy %q, parallelism %d (0: no limit), timeout %s, prefix %v, run volume %s",
+		r.runID, r.opts.Pull, r.opts.Parallelism, r.opts.Timeout, r.c.prefix, r.vol)
 	r.logLeftOut()
 	if err := r.setup(ctx); err != nil {
 		return err

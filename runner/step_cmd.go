@@ -47,6 +47,7 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 		return err
 	}
 	spec.Env = append(r.identityEnv(ctx, s.ID, spec.Network), spec.Env...) // the step's env wins
+	r.debugSpec(s, spec)
 	if err := r.refreshDockerConfig(ctx); err != nil {
 		return err
 	}
@@ -136,6 +137,7 @@ func (r *run) runCmd(ctx context.Context, s *graph.Step, res *StepResult) error 
 		if err == nil || code >= 0 {
 			res.ExitCode = code // the last attempt's; -1 until a container exited
 		}
+		r.c.debugf(s.ID, "container %s exited with code %d (error: %v)", spec.Name, code, err)
 		if err != nil {
 			return err
 		}

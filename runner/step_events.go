@@ -2,6 +2,7 @@ package runner
 
 import (
 	"github.com/acb-dev/acb/graph"
+	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/output"
 )
 
@@ -19,4 +20,14 @@ func (r *run) stepEnded(s *graph.Step, res *StepResult) {
 		e = e.Str(output.FieldError, errText(res.Err))
 	}
 	e.Msg("")
+}
+
+// debugSpec logs a cmd step's container as acb creates it (-v).
+func (r *run) debugSpec(s *graph.Step, spec engine.ContainerSpec) {
+	var mounts []string
+	for _, m := range spec.Mounts {
+		mounts = append(mounts, m.Source+":"+m.Target)
+	}
+	r.c.debugf(s.ID, "container %s: image %s, entrypoint %q, cmd %q, workdir %q, user %q, network %s, env %q, mounts %q",
+		spec.Name, spec.Image, spec.Entrypoint, spec.Cmd, spec.WorkingDir, spec.User, spec.Network, spec.Env, mounts)
 }

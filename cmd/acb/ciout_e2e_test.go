@@ -249,6 +249,15 @@ func TestE2EStderrAndSummaryText(t *testing.T) {
 		t.Errorf("no summary table after the final line:\n%s", r.log)
 	}
 
+	// -v adds debug lines: the container acb creates and its exit code.
+	id = e2eID("tx")
+	r = acbRun(t, "run", dir, "--id", id, "--unique-names", "--pull", "never", "-v")
+	testenv.AssertNoLeftovers(t, id)
+	if r.code != exitOK || !strings.Contains(r.log, "container talk-"+id+": image ") ||
+		!strings.Contains(r.log, "container talk-"+id+" exited with code 0") {
+		t.Errorf("-v: exit %d, no debug lines:\n%s", r.code, r.log)
+	}
+
 	// stdout and stderr on one writer: the order the step wrote.
 	var both lockedBuffer
 	id = e2eID("tx")

@@ -17,6 +17,7 @@ const (
 	EventStepStart = "stepStart" // a step starts: step, kind
 	EventStepEnd   = "stepEnd"   // a step ended: step, status, exitCode, elapsedMs, attempt
 	EventLogin     = "login"     // a registry login: registry
+	EventDebug     = "debug"     // a debug line (-v): what acb asks of the engine
 )
 
 // More field names of JSON events.
