@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"sort"
 	"sync"
 	"time"
@@ -180,7 +181,12 @@ func loginFor(c *Credential, opts ResolveOptions, sources *tokenSources) loginFu
 			}
 			refresh, err := opts.Exchanger.Exchange(ctx, c.Registry, tenantOf(tok.Value), tok.Value)
 			if err != nil {
-				return Basic{}, time.Time{}, "", &sourcedError{source: tok.Source, err: err}
+				serr := &sourcedError{source: tok.Source, err: err}
+				var se *StatusError
+				if errors.As(err, &se) && se.StatusCode == http.StatusUnauthorized {
+					return Basic{}, time.Time{}, "", retry.Permanent(serr) // a refused identity stays refused
+				}
+				return Basic{}, time.Time{}, "", serr
 			}
 			exp := expiryOf(refresh)
 			if exp.IsZero() {

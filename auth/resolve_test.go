@@ -10,6 +10,7 @@ import (
 	"net/http/httptest"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -137,27 +138,33 @@ func (staticSource) Token(context.Context, string) (Token, error) {
 }
 
 func TestResolveRetriesAndReports(t *testing.T) {
-	f := newFakeAzure(t)
-	f.acr.RejectExchanges(http.StatusUnauthorized)
-	_, err := Resolve(context.Background(), []*Credential{mustParse(t, "server="+f.host+",identity=[system]")}, f.opts())
-	if err == nil {
-		t.Fatal("Resolve with a rejected identity: no error")
-	}
-	if n := len(f.acr.Exchanges()); n != 4 {
-		t.Errorf("exchange attempts = %d; want 4", n)
-	}
-	var le *LoginError
-	if !errors.As(err, &le) || le.Registry != f.host || le.StatusCode != http.StatusUnauthorized || le.Attempts != 4 {
-		t.Fatalf("error = %v; want a LoginError for %s, status 401, 4 attempts", err, f.host)
-	}
-	for _, want := range []string{f.host, "managed identity (App Service)", "401"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error %q does not name %q", err, want)
+	// A refused exchange (401) is not retried; a failing service is,
+	// four attempts in all.
+	for _, c := range []struct {
+		status, attempts int
+	}{{http.StatusUnauthorized, 1}, {http.StatusServiceUnavailable, 4}} {
+		f := newFakeAzure(t)
+		f.acr.RejectExchanges(c.status)
+		_, err := Resolve(context.Background(), []*Credential{mustParse(t, "server="+f.host+",identity=[system]")}, f.opts())
+		if err == nil {
+			t.Fatalf("Resolve with a rejected identity (%d): no error", c.status)
 		}
-	}
-	f.checkNoTokens(t, err.Error())
-	if len(f.mi.Tokens()) == 0 {
-		t.Error("the fake issued no tokens; the leak check proved nothing")
+		if n := len(f.acr.Exchanges()); n != c.attempts {
+			t.Errorf("%d: exchange attempts = %d; want %d", c.status, n, c.attempts)
+		}
+		var le *LoginError
+		if !errors.As(err, &le) || le.Registry != f.host || le.StatusCode != c.status || le.Attempts != c.attempts {
+			t.Fatalf("error = %v; want a LoginError for %s, status %d, %d attempts", err, f.host, c.status, c.attempts)
+		}
+		for _, want := range []string{f.host, "managed identity (App Service)", strconv.Itoa(c.status)} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not name %q", err, want)
+			}
+		}
+		f.checkNoTokens(t, err.Error())
+		if len(f.mi.Tokens()) == 0 {
+			t.Error("the fake issued no tokens; the leak check proved nothing")
+		}
 	}
 }
 
