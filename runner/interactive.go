@@ -44,6 +44,9 @@ func (r *run) interactive(openStdin bool) bool {
 func (r *run) runInteractive(ctx context.Context, spec engine.ContainerSpec, streams engine.Streams) (int, error) {
 	r.termMu.Lock()
 	defer r.termMu.Unlock()
+	if r.opts.Terminal == nil { // the shell step (ShellStep) without a terminal: acb's stdin
+		return r.eng.(engine.Debugger).RunInteractive(ctx, spec, engine.Interactive{Stdin: r.opts.Stdin, Stdout: streams.Stdout, Stderr: streams.Stderr})
+	}
 	sess, err := r.opts.Terminal.Attach(spec.TTY)
 	if err != nil {
 		// No terminal after all: the step's input is empty.
@@ -54,4 +57,20 @@ func (r *run) runInteractive(ctx context.Context, spec engine.ContainerSpec, str
 	out := r.c.masker.Writer(sess.Out)
 	defer out.Close()
 	return r.eng.(engine.Debugger).RunInteractive(ctx, spec, engine.Interactive{Stdin: sess.In, Stdout: out, Stderr: out, Resize: sess.Resize})
+}
+
+// shellSpec turns the ShellStep's container into an interactive shell:
+// the step's image, mounts, environment, working directory, user and
+// network, with opts.Shell (default /bin/sh) instead of its command, a
+// TTY when acb has a terminal, and acb's input.
+func (r *run) shellSpec(spec *engine.ContainerSpec) {
+	shell := r.opts.Shell
+	if len(shell) == 0 {
+		shell = []string{"/bin/sh"}
+	}
+	spec.Entrypoint = shell[:1]
+	spec.Cmd = append([]string{}, shell[1:]...)
+	_, ok := r.eng.(engine.Debugger)
+	spec.OpenStdin = ok
+	spec.TTY = ok && r.opts.Terminal != nil
 }

@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"io"
 	"time"
 
 	"github.com/acb-dev/acb/graph"
@@ -84,6 +85,13 @@ type Options struct {
 	// Interactive cmd steps (-i, -it) get it, one at a time; without it
 	// their stdin is empty (interactive.go).
 	Terminal Terminal
+	// ShellStep, when set, is a cmd step that runs Shell (default
+	// /bin/sh) interactively instead of its command, with its image,
+	// mounts, env, working directory, user and network (acb shell STEP on
+	// a task); Stdin feeds it when there is no Terminal.
+	ShellStep string
+	Shell     []string
+	Stdin     io.Reader
 	// KeepOnFailure keeps, when a step fails the run, the step's container
 	// (cmd steps), the run's volumes and the networks it created, and
 	// prints the commands to inspect and to remove them (keep.go).

@@ -9,7 +9,12 @@ import (
 	"io"
 
 	"github.com/acb-dev/acb/runner/engine"
+	"github.com/acb-dev/acb/runner/fault"
 )
+
+// ErrNoKept is in the chain of Shell's error when the step has no kept
+// container (an input error).
+var ErrNoKept = errors.New("no kept container")
 
 // ShellOptions configures Shell.
 type ShellOptions struct {
@@ -129,7 +134,7 @@ func keptContainer(ctx context.Context, sw engine.Sweeper, step, run string) (en
 		if run != "" {
 			where = " of run " + run
 		}
-		return best, inputErr("no kept container of step %q%s; run the task with --keep-on-failure (or give the step keep: true) first", step, where)
+		return best, fault.AsInput(fmt.Errorf("%w of step %q%s; run the task with --keep-on-failure (or give the step keep: true), or use --fresh", ErrNoKept, step, where))
 	}
 	return best, nil
 }

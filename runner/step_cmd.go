@@ -252,6 +252,9 @@ func (r *run) cmdSpec(s *graph.Step, cmd *args.Cmd) (engine.ContainerSpec, error
 	env = append(env, s.Env...)
 	spec.Env = append(env, cmd.Env...)
 	spec.Mounts = r.stepMounts(s)
+	if s.ID == r.opts.ShellStep && r.opts.ShellStep != "" {
+		r.shellSpec(&spec)
+	}
 	for _, v := range cmd.Volumes {
 		m, err := parseVolumeFlag(v)
 		if err != nil {

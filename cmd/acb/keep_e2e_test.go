@@ -225,3 +225,41 @@ func TestE2EShellOnFailure(t *testing.T) {
 	}
 	testenv.AssertNoLeftovers(t, id)
 }
+
+// TestE2EShellFresh: acb shell STEP on a task with no kept container runs
+// the steps STEP needs, then a shell in STEP's place (its image, env,
+// working directory, mounts), fed by acb's stdin; acb exits with the
+// shell's code and leaves nothing behind.
+func TestE2EShellFresh(t *testing.T) {
+	bb := testenv.BusyboxImage(t)
+	bin := buildAcb(t)
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{"acb.yaml": "version: v1.1.0\nsteps:\n" +
+		"  - id: prep\n    cmd: " + bb + " sh -c 'echo prepared-by-prep > /workspace/prepared'\n" +
+		"  - id: target\n    cmd: " + bb + " false\n    env: [STEP_VAR=of-target]\n    workingDirectory: sub\n" +
+		"  - id: later\n    cmd: " + bb + " echo later-ran\n"})
+	id := e2eID("sf")
+	t.Cleanup(func() { removeRunObjects(t, id) })
+	cmd := exec.Command(bin, "shell", "target", dir, "--id", id, "--unique-names", "--pull", "never")
+	cmd.Stdin = strings.NewReader("echo \"[$(cat /workspace/prepared)|$STEP_VAR|$(pwd)]\"\nexit 0\n")
+	var out, errOut lockedBuffer
+	cmd.Stdout, cmd.Stderr = &out, &errOut
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	if code := waitExit(t, cmd, 2*time.Minute); code != 0 {
+		t.Errorf("exit %d", code)
+	}
+	if !strings.Contains(out.String(), "[prepared-by-prep|of-target|/workspace/sub]") {
+		t.Errorf("stdout %q\nstderr:\n%s", out.String(), errOut.String())
+	}
+	for _, want := range []string{"No kept container of step target: running the task up to it", "Leaving out step ID: later"} {
+		if !strings.Contains(errOut.String(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut.String())
+		}
+	}
+	if strings.Contains(out.String(), "later-ran") {
+		t.Error("a step after the shell's ran")
+	}
+	testenv.AssertNoLeftovers(t, id)
+}

@@ -50,6 +50,8 @@ type runFlags struct {
 	keepOnFailure    bool
 	shellOnFailure   bool
 	watch            bool
+	shellStep        string // acb shell STEP on a task (shell.go)
+	shell            string
 }
 
 func newRunCommand(c *cli) *cobra.Command {
@@ -114,6 +116,10 @@ tar.gz file or URL, or /dev/null for none. -f is relative to the context.`,
 	sf.register(f)
 	f.BoolVar(&rf.keepOnFailure, "keep-on-failure", false, "when a step fails, keep its container, the run's volumes and networks, and print the commands to inspect (acb shell) and remove (acb clean) them")
 	f.BoolVar(&rf.shellOnFailure, "shell-on-failure", false, "when a cmd step fails and stdin is a terminal, open acb shell in it at once (what it kept is removed after the shell unless --keep-on-failure)")
+	f.StringVar(&rf.shellStep, "shell-step", "", "run a shell in place of this step's command (acb shell)")
+	f.StringVar(&rf.shell, "shell-command", "/bin/sh", "the shell of --shell-step")
+	_ = f.MarkHidden("shell-step")
+	_ = f.MarkHidden("shell-command")
 	f.BoolVar(&rf.watch, "watch", false, "run again (the selected steps) on every change of the task file, a values, env or secret file, or a context file not in .dockerignore; a change stops a run in flight first")
 	f.StringVar(&rf.workspace, "workspace", "", "bind this host directory (created if missing, never deleted) at /workspace instead of a fresh run volume, so a later run --from STEP finds what earlier steps wrote")
 	addContextFlag(f, &rf.dockerContext)
@@ -247,6 +253,9 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		Selection:      rf.selection,
 		Workspace:      workspaceDir,
 		Terminal:       newStepTerminal(c.stdin, c.stdout),
+		ShellStep:      rf.shellStep,
+		Shell:          strings.Fields(rf.shell),
+		Stdin:          c.stdin,
 		KeepOnFailure:  rf.keepOnFailure || (rf.shellOnFailure && terminalOf(cmd.InOrStdin()) != nil),
 	}
 	if os.Getenv("ACB_TIMING") != "" {

@@ -14,35 +14,62 @@ import (
 )
 
 func newShellCommand(c *cli) *cobra.Command {
-	var run, shell, dockerContext string
-	cmd := &cobra.Command{
-		Use:   "shell STEP",
-		Short: "Open a shell in the file system of a step a run kept (--keep-on-failure)",
-		Long: `shell starts an interactive container from the file system of STEP's
-container as a run kept it (acb run --keep-on-failure, or keep: true): the
-container is committed to an image and the shell runs with the step's
-mounts (the run's /workspace, home and secret volumes), environment,
-working directory, user and network, with a terminal when stdin is one.
-The image and the shell's container are removed when the shell exits; the
-kept objects stay until acb clean. acb exits with the shell's exit code.`,
-		Example: `  acb run -f acb.yaml . --keep-on-failure   # step "test" fails
+	// acb shell has acb run's flags: without a kept container it runs the
+	// task up to STEP and opens the shell in STEP's place.
+	cmd := newRunCommand(c)
+	runTask := cmd.RunE
+	var run, shell, fresh = "", "", false
+	cmd.Use = "shell STEP [CONTEXT]"
+	cmd.Short = "Open a shell in a step: in a kept container's file system, or in place of the step's command"
+	cmd.Long = `shell opens an interactive shell in STEP.
+
+After a run kept STEP's container (acb run --keep-on-failure, or keep: true),
+it starts a container from that container's file system (committed to an
+image) with the step's mounts (the run's /workspace, home and secret
+volumes), environment, working directory, user and network; the image and
+the shell's container are removed when the shell exits, the kept objects
+stay until acb clean. --run picks the run (default: the newest).
+
+Without a kept container (or with --fresh) it runs the task as acb run
+--target STEP does, with acb run's flags, CONTEXT and -f, and starts the
+shell in STEP's place: the step's image, mounts, environment, working
+directory, user and network, after the steps it needs. The step's timeout
+applies.
+
+The shell gets a terminal when stdin is one, acb's stdin otherwise. acb
+exits with the shell's exit code on a kept container, as acb run does on
+the fresh path (1 when the shell exits non-zero).`
+	cmd.Example = `  acb run -f acb.yaml . --keep-on-failure   # step "test" fails
   acb shell test
-  acb shell test --run cf1 --shell "/bin/bash -l"`,
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			code, err := openShell(cmd.Context(), c, dockerContext, args[0], run, shell)
-			if err != nil {
+  acb shell test --run cf1 --shell "/bin/bash -l"
+  acb shell test -f acb.yaml . --fresh       # the steps test needs, then a shell as test`
+	cmd.Args = cobra.RangeArgs(1, 2)
+	f := cmd.Flags()
+	f.StringVar(&run, "run", "", "the run id whose kept container to open (default: the newest)")
+	f.StringVar(&shell, "shell", "/bin/sh", "the command to start (split on spaces)")
+	f.BoolVar(&fresh, "fresh", false, "run the task up to STEP and open the shell in its place, even when a kept container exists")
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		step := args[0]
+		if !fresh {
+			dockerContext, _ := cmd.Flags().GetString("context")
+			code, err := openShell(cmd.Context(), c, dockerContext, step, run, shell)
+			switch {
+			case err == nil && code != 0:
+				return &codedError{code: code, err: fmt.Errorf("the shell exited with %d", code)}
+			case err == nil:
+				return nil
+			case !errors.Is(err, runner.ErrNoKept) || run != "":
 				return err
 			}
-			if code != 0 {
-				return &codedError{code: code, err: fmt.Errorf("the shell exited with %d", code)}
+			c.out.Event(output.Info, output.EventLog).Msg("No kept container of step " + step + ": running the task up to it, with a shell in its place")
+		}
+		for name, value := range map[string]string{"target": step, "shell-step": step, "shell-command": shell} {
+			if err := cmd.Flags().Set(name, value); err != nil {
+				return asInput(err)
 			}
-			return nil
-		},
+		}
+		return runTask(cmd, args[1:])
 	}
-	cmd.Flags().StringVar(&run, "run", "", "the run id whose kept container to open (default: the newest)")
-	cmd.Flags().StringVar(&shell, "shell", "/bin/sh", "the command to start (split on spaces)")
-	addContextFlag(cmd.Flags(), &dockerContext)
 	return cmd
 }
 
