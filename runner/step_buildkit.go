@@ -231,7 +231,7 @@ func (r *run) dockerignorePatterns(ctx context.Context, ctxPath string) ([]strin
 	}
 	patterns, err := ignorefile.ReadAll(strings.NewReader(string(data)))
 	if err != nil {
-		return nil, inputErr(".dockerignore: %v", err)
+		return nil, inputErr(".dockerignore: %w", err)
 	}
 	return patterns, nil
 }
@@ -248,7 +248,7 @@ func (r *run) buildSecrets(ctx context.Context, s *graph.Step, b *args.Build) (m
 	for _, spec := range b.Secrets {
 		id, src, env, err := parseSecretFlag(spec)
 		if err != nil {
-			return nil, inputErr("step %s: build --secret %q: %v", s.ID, spec, err)
+			return nil, inputErr("step %s: build --secret %q: %w", s.ID, spec, err)
 		}
 		var val []byte
 		switch {
@@ -262,7 +262,7 @@ func (r *run) buildSecrets(ctx context.Context, s *graph.Step, b *args.Build) (m
 				return nil, inputErr("step %s: build --secret %s: src %s is outside %s", s.ID, id, p, graph.WorkspaceDir)
 			}
 			if val, err = r.readVolumeFile(ctx, rel, maxBuildSecret); err != nil {
-				return nil, inputErr("step %s: build --secret %s: reading %s: %v", s.ID, id, p, err)
+				return nil, inputErr("step %s: build --secret %s: reading %s: %w", s.ID, id, p, err)
 			}
 		case env != "":
 			v, ok := envValue(s.Env, env)
@@ -345,7 +345,7 @@ func (r *run) buildSSH(s *graph.Step, b *args.Build) (string, error) {
 			return "", inputErr("step %s: build --ssh default: no ssh-agent (SSH_AUTH_SOCK is not set)", s.ID)
 		}
 		if _, err := os.Stat(p); err != nil {
-			return "", inputErr("step %s: build --ssh default: ssh-agent socket: %v", s.ID, err)
+			return "", inputErr("step %s: build --ssh default: ssh-agent socket: %w", s.ID, err)
 		}
 		sock = p
 	}

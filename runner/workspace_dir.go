@@ -45,7 +45,7 @@ func (r *run) workspaceName() string {
 // workspace is the source directory itself.
 func (r *run) setupHostWorkspace() error {
 	if err := os.MkdirAll(r.workspace, 0o755); err != nil {
-		return inputErr("--workspace: %v", err)
+		return inputErr("--workspace: %w", err)
 	}
 	src := r.opts.Source
 	if !src.HasContent() || sameDir(src.Dir, r.workspace) {

@@ -80,7 +80,7 @@ func checkArchive(name string) error {
 			return nil
 		}
 		if err != nil {
-			return inputErr("source context %s: not a valid tar archive: %v", name, err)
+			return inputErr("source context %s: not a valid tar archive: %w", name, err)
 		}
 		entry := path.Clean(strings.TrimPrefix(h.Name, "/"))
 		if entry == ".." || strings.HasPrefix(entry, "../") {
@@ -94,7 +94,7 @@ func checkArchive(name string) error {
 		}
 		seen[entry] = true
 		if _, err := io.Copy(io.Discard, tr); err != nil {
-			return inputErr("source context %s: not a valid tar archive: %v", name, err)
+			return inputErr("source context %s: not a valid tar archive: %w", name, err)
 		}
 	}
 }

@@ -102,10 +102,10 @@ func splitFragment(s string) (repo, frag string) {
 func cloneContext(ctx context.Context, repo, frag string) (*Source, error) {
 	ref, sub, _ := strings.Cut(frag, ":")
 	if err := checkGitRepo(repo); err != nil {
-		return nil, inputErr("git context: %v", err)
+		return nil, inputErr("git context: %w", err)
 	}
 	if err := checkGitRef(ref); err != nil {
-		return nil, inputErr("git context %s: %v", repo, err)
+		return nil, inputErr("git context %s: %w", repo, err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, contextFetchTimeout)
 	defer cancel()

@@ -127,7 +127,7 @@ func currentContext(configDir string) (string, error) {
 		return "", nil
 	}
 	if err != nil {
-		return "", inputErrorf("docker CLI configuration: %v", err)
+		return "", inputErrorf("docker CLI configuration: %w", err)
 	}
 	var cfg struct {
 		CurrentContext string `json:"currentContext"`
@@ -136,7 +136,7 @@ func currentContext(configDir string) (string, error) {
 		return "", nil
 	}
 	if err := json.Unmarshal(b, &cfg); err != nil {
-		return "", inputErrorf("%s: %v", path, err)
+		return "", inputErrorf("%s: %w", path, err)
 	}
 	return cfg.CurrentContext, nil
 }
@@ -149,7 +149,7 @@ func defaultEndpoint(getenv func(string) string, configDir, source string) (Endp
 	useTLS := tlsVerify || getenv("DOCKER_TLS") != ""
 	host, err := opts.ParseHost(useTLS, getenv("DOCKER_HOST"))
 	if err != nil {
-		return Endpoint{}, inputErrorf("DOCKER_HOST %q: %v", getenv("DOCKER_HOST"), err)
+		return Endpoint{}, inputErrorf("DOCKER_HOST %q: %w", getenv("DOCKER_HOST"), err)
 	}
 	ep := Endpoint{Context: DefaultContext, Source: source, Host: host}
 	if !useTLS {
@@ -161,7 +161,7 @@ func defaultEndpoint(getenv func(string) string, configDir, source string) (Endp
 	}
 	data, err := tlsFiles(certDir)
 	if err != nil {
-		return Endpoint{}, inputErrorf("TLS material (DOCKER_CERT_PATH): %v", err)
+		return Endpoint{}, inputErrorf("TLS material (DOCKER_CERT_PATH): %w", err)
 	}
 	if data != nil {
 		ep.CA, ep.Cert, ep.Key = data.CA, data.Cert, data.Key
@@ -192,15 +192,15 @@ func storedEndpoint(configDir, name, source string) (Endpoint, error) {
 			return Endpoint{}, inputErrorf("docker context %q (from %s) does not exist in %s; "+
 				"list them with `docker context ls`", name, source, filepath.Join(configDir, "contexts"))
 		}
-		return Endpoint{}, inputErrorf("docker context %q (from %s): %v", name, source, err)
+		return Endpoint{}, inputErrorf("docker context %q (from %s): %w", name, source, err)
 	}
 	epMeta, err := cdocker.EndpointFromContext(meta)
 	if err != nil {
-		return Endpoint{}, inputErrorf("docker context %q: %v", name, err)
+		return Endpoint{}, inputErrorf("docker context %q: %w", name, err)
 	}
 	full, err := cdocker.WithTLSData(s, name, epMeta)
 	if err != nil {
-		return Endpoint{}, inputErrorf("docker context %q: TLS material: %v", name, err)
+		return Endpoint{}, inputErrorf("docker context %q: TLS material: %w", name, err)
 	}
 	ep := Endpoint{Context: name, Source: source, Host: epMeta.Host, SkipTLSVerify: epMeta.SkipTLSVerify}
 	if ep.Host == "" {
@@ -270,12 +270,14 @@ func (e Endpoint) Describe() string {
 }
 
 // inputError is a resolution error caused by the user's configuration; it
-// matches ErrInput.
-type inputError struct{ msg string }
+// matches ErrInput and keeps the chain of what it wraps.
+type inputError struct{ err error }
 
-func (e *inputError) Error() string        { return e.msg }
+func (e *inputError) Error() string        { return e.err.Error() }
+func (e *inputError) Unwrap() error        { return e.err }
 func (e *inputError) Is(target error) bool { return target == ErrInput }
 
+// inputErrorf builds an inputError; format may use %w.
 func inputErrorf(format string, a ...any) error {
-	return &inputError{msg: fmt.Sprintf(format, a...)}
+	return &inputError{err: fmt.Errorf(format, a...)}
 }
