@@ -118,8 +118,19 @@ type NetworkSpec struct {
 	Labels map[string]string
 }
 
-// Engine is everything the executor asks of a container engine.
+// Engine is everything the executor asks of a container engine: the small
+// interfaces below, which code that needs only part of an engine (and its
+// test doubles) can take instead.
 type Engine interface {
+	Volumes
+	Networks
+	Containers
+	Images
+	Registries
+}
+
+// Volumes are an engine's named volumes.
+type Volumes interface {
 	// CreateVolume creates a named volume.
 	CreateVolume(ctx context.Context, name string, labels map[string]string) error
 	// RemoveVolume removes a named volume.
@@ -128,7 +139,10 @@ type Engine interface {
 	CopyToVolume(ctx context.Context, volume string, tar io.Reader) error
 	// CopyFromVolume streams a tar of path (relative to the volume root).
 	CopyFromVolume(ctx context.Context, volume, path string) (io.ReadCloser, error)
+}
 
+// Networks are an engine's networks.
+type Networks interface {
 	// CreateNetwork creates a network; NetworkGateway returns its IPv4 gateway.
 	CreateNetwork(ctx context.Context, spec NetworkSpec) error
 	RemoveNetwork(ctx context.Context, name string) error
@@ -136,7 +150,10 @@ type Engine interface {
 	// NetworkGateway returns a network's IPv4 gateway address (the host's
 	// address on a bridge network), or an error when it has none.
 	NetworkGateway(ctx context.Context, name string) (string, error)
+}
 
+// Containers run a step's container.
+type Containers interface {
 	// RunContainer creates, starts and waits for a container, streaming its
 	// output, and returns its exit code. Cancelling ctx stops the container.
 	// The container is not removed: call RemoveContainer.
@@ -146,7 +163,10 @@ type Engine interface {
 	StartContainer(ctx context.Context, spec ContainerSpec) (id string, err error)
 	// RemoveContainer force-removes a container by name or id.
 	RemoveContainer(ctx context.Context, nameOrID string) error
+}
 
+// Images are an engine's image store and its builds.
+type Images interface {
 	// Build builds an image, streaming the engine's progress as text to out.
 	Build(ctx context.Context, spec BuildSpec, out io.Writer) (imageID string, err error)
 	// Pull pulls an image, streaming progress as text to out.
@@ -155,6 +175,10 @@ type Engine interface {
 	Push(ctx context.Context, ref string, auth *RegistryAuth, out io.Writer) (digest string, err error)
 	// InspectImage returns a local image's id and repo digests, or ErrNotFound.
 	InspectImage(ctx context.Context, ref string) (ImageInfo, error)
+}
+
+// Registries check registry logins as the engine sees them.
+type Registries interface {
 	// Login checks auth against its registry (auth.ServerAddress) as
 	// `docker login` does; the error names the HTTP status the engine reports.
 	Login(ctx context.Context, auth RegistryAuth) error
