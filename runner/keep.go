@@ -44,6 +44,9 @@ func (r *run) keepForDebug(ctx context.Context, runErr error) bool {
 	}
 	r.mu.Lock()
 	failed := r.failedContainers[se.StepID]
+	if s := r.byID[se.StepID]; failed == "" && s != nil && s.Keep {
+		failed = r.results[se.StepID].Container // kept anyway (keep: true)
+	}
 	remove := append([]string(nil), r.madeContainers...)
 	for id, name := range r.failedContainers {
 		if id != se.StepID {

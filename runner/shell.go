@@ -62,7 +62,7 @@ func Shell(ctx context.Context, eng engine.Engine, opts ShellOptions) (int, erro
 	}
 	run := kept.Labels[engine.LabelRun]
 	labels := map[string]string{engine.LabelRun: run, engine.LabelOwner: processOwner()}
-	img, err := dbg.CommitContainer(ctx, kept.Name, labels)
+	img, err := dbg.CommitContainer(ctx, kept.Name, map[string]string{engine.LabelRun: run, engine.LabelOwner: labels[engine.LabelOwner], engine.LabelShellImage: "true"})
 	if err != nil {
 		return -1, engineErr("committing "+kept.Name, err)
 	}

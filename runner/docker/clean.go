@@ -55,7 +55,7 @@ func (e *Engine) ListRunObjects(ctx context.Context, run string) ([]engine.Objec
 	}
 	out = append(out, sorted(part)...)
 	part = nil
-	is, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: f()})
+	is, err := e.cli.ImageList(ctx, client.ImageListOptions{Filters: f().Add("label", engine.LabelShellImage+"=true")})
 	if err != nil {
 		return nil, fmt.Errorf("list images: %w", err)
 	}

@@ -13,9 +13,10 @@ const (
 	// "<host>/<pid>/<process start>", so acb clean can tell a live run's
 	// objects from what a finished or killed run left behind.
 	LabelOwner = "dev.acb.owner"
-	// LabelKept is set on what --keep-on-failure keeps ("failure"); acb
-	// shell looks for it.
-	LabelKept = "dev.acb.kept"
+	// LabelShellImage marks the images acb shell commits ("true"): the
+	// only images acb clean removes (a step's own docker commit inherits
+	// the step container's dev.acb.run label and is the user's).
+	LabelShellImage = "dev.acb.shell-image"
 )
 
 // ContainerInfo is what acb needs of an existing container to start
@@ -78,7 +79,8 @@ type Object struct {
 // runs created (acb clean, acb shell).
 type Sweeper interface {
 	// ListRunObjects lists the containers (running or not), networks,
-	// volumes and images labelled LabelRun (=run when run is not empty):
+	// volumes and acb shell's images (LabelShellImage) labelled LabelRun
+	// (=run when run is not empty):
 	// containers first, then networks, volumes and images, each by name.
 	ListRunObjects(ctx context.Context, run string) ([]Object, error)
 	// RemoveObject removes a listed object; a missing one is not an error.
