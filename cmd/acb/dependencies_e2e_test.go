@@ -20,6 +20,7 @@ import (
 
 	yaml "go.yaml.in/yaml/v3"
 
+	"github.com/acb-dev/acb/auth"
 	"github.com/acb-dev/acb/internal/testenv"
 )
 
@@ -235,7 +236,7 @@ func TestDepsRemoteDigestsStayOffPublicRegistries(t *testing.T) {
 	t.Parallel()
 	reg := testenv.Registry(t)
 	want := testenv.PushBaseImage(t, reg, "base:1", "base:1\n")
-	resolve := remoteDigests(nil)
+	resolve := auth.RemoteDigests(nil)
 	ctx := testenv.Context(t, time.Minute)
 	for _, ref := range []string{"docker.io/library/alpine:latest", "mcr.microsoft.com/hello-world:latest", "myreg.azurecr.io/app:1"} {
 		start := time.Now()

@@ -249,7 +249,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		SSHAuthSock:    os.Getenv("SSH_AUTH_SOCK"),
 		Logins:         runLoginsOpt,
 		Keychain:       userKeychain,
-		RemoteDigest:   remoteDigests(logins),
+		RemoteDigest:   auth.RemoteDigests(logins),
 		Selection:      rf.selection,
 		Workspace:      workspaceDir,
 		Terminal:       newStepTerminal(c.stdin, c.stdout),

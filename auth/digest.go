@@ -1,4 +1,4 @@
-package main
+package auth
 
 import (
 	"context"
@@ -8,14 +8,14 @@ import (
 	"github.com/google/go-containerregistry/pkg/name"
 	"github.com/google/go-containerregistry/pkg/v1/remote"
 
-	"github.com/acb-dev/acb/auth"
 	"github.com/acb-dev/acb/internal/loopback"
 )
 
-// remoteDigests looks up digests with a registry HEAD request, but only on
-// registries the run has credentials for or that are on loopback: a local
-// run never reaches out to public registries just to fill a report.
-func remoteDigests(logins *auth.Logins) func(ctx context.Context, ref string) (string, error) {
+// RemoteDigests returns the dependency report's remote digest lookup: a
+// registry HEAD request with the run's logins (logins may be nil), but only
+// on registries the run has credentials for or that are on loopback: a
+// local run never reaches out to public registries just to fill a report.
+func RemoteDigests(logins *Logins) func(ctx context.Context, ref string) (string, error) {
 	var keychain authn.Keychain = authn.DefaultKeychain
 	if logins != nil {
 		keychain = authn.NewMultiKeychain(logins.Keychain(), authn.DefaultKeychain)
@@ -26,11 +26,14 @@ func remoteDigests(logins *auth.Logins) func(ctx context.Context, ref string) (s
 			return "", fmt.Errorf("parse %s: %w", ref, err)
 		}
 		host := r.Context().RegistryStr()
-		_, known := loginFor(logins, host)
-		if !known && !loopbackHost(host) {
+		known := false
+		if logins != nil {
+			_, known = logins.Registry(host)
+		}
+		if !known && !loopback.Host(host) {
 			return "", nil
 		}
-		if loopbackHost(host) {
+		if loopback.Host(host) {
 			// Plain HTTP only on loopback: elsewhere the run's credentials
 			// must not fall back to an unencrypted connection.
 			if r, err = name.ParseReference(ref, name.Insecure); err != nil {
@@ -44,12 +47,3 @@ func remoteDigests(logins *auth.Logins) func(ctx context.Context, ref string) (s
 		return desc.Digest.String(), nil
 	}
 }
-
-func loginFor(logins *auth.Logins, host string) (*auth.Registry, bool) {
-	if logins == nil {
-		return nil, false
-	}
-	return logins.Registry(host)
-}
-
-func loopbackHost(hostport string) bool { return loopback.Host(hostport) }
