@@ -50,7 +50,8 @@ type runFlags struct {
 	keepOnFailure    bool
 	shellOnFailure   bool
 	watch            bool
-	shellStep        string // acb shell STEP on a task (shell.go)
+	shellStep        string          // acb shell STEP on a task (shell.go)
+	terminal         runner.Terminal // made once: --watch runs share its one reader (term.go)
 	shell            string
 }
 
@@ -252,7 +253,7 @@ func runTask(ctx context.Context, cmd *cobra.Command, c *cli, lf *loadFlags, rf 
 		RemoteDigest:   auth.RemoteDigests(logins),
 		Selection:      rf.selection,
 		Workspace:      workspaceDir,
-		Terminal:       newStepTerminal(c.stdin, c.stdout),
+		Terminal:       rf.stepTerminal(c),
 		ShellStep:      rf.shellStep,
 		Shell:          strings.Fields(rf.shell),
 		Stdin:          c.stdin,

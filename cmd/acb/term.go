@@ -142,3 +142,12 @@ func (s *sessionInput) Read(p []byte) (int, error) {
 	s.buf = s.buf[n:]
 	return n, nil
 }
+
+// stepTerminal returns the run's terminal for interactive steps, made at
+// the first call, so the runs of --watch share one reader of stdin.
+func (rf *runFlags) stepTerminal(c *cli) runner.Terminal {
+	if rf.terminal == nil {
+		rf.terminal = newStepTerminal(c.stdin, c.stdout)
+	}
+	return rf.terminal
+}
