@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -180,12 +181,18 @@ done
 exit 1
 `
 
+// procTag tags repo for this test process (its pid), so that test
+// processes sharing the engine never remove each other's images.
+func procTag(repo string) string {
+	return repo + ":p" + strconv.Itoa(os.Getpid())
+}
+
 // localImages builds the stand-ins for the public images the samples use
 // and returns their tags: bash, curl and an HTTP server on port 80.
 func localImages(t *testing.T) (bash, curl, httpd string) {
 	t.Helper()
 	bb := testenv.BusyboxImage(t)
-	bash, curl, httpd = "acbtest/e2e-bash:1", "acbtest/e2e-curl:1", "acbtest/e2e-httpd:1"
+	bash, curl, httpd = procTag("acbtest/e2e-bash"), procTag("acbtest/e2e-curl"), procTag("acbtest/e2e-httpd")
 	buildImage(t, bash, map[string]string{
 		"Dockerfile":    "FROM " + bb + "\nCOPY entry.sh /entry.sh\nENTRYPOINT [\"/entry.sh\"]\n",
 		"entry.sh":      bashShim,

@@ -240,7 +240,7 @@ func TestE2EManagedIdentitiesSample(t *testing.T) {
 // time cannot remove it under them.
 func secBash(t *testing.T) string {
 	t.Helper()
-	tag := "acbtest/e2e-secrets-bash:1"
+	tag := procTag("acbtest/e2e-secrets-bash")
 	buildImage(t, tag, map[string]string{
 		"Dockerfile": "FROM " + testenv.BusyboxImage(t) + "\nCOPY entry.sh /entry.sh\nENTRYPOINT [\"/entry.sh\"]\n",
 		"entry.sh":   bashShim,
@@ -255,7 +255,7 @@ func secBash(t *testing.T) string {
 func secStandIns(t *testing.T) (dockerCLI, az string) {
 	t.Helper()
 	bb := testenv.BusyboxImage(t)
-	dockerCLI, az = "acbtest/e2e-docker-cli:2", "acbtest/e2e-az:1"
+	dockerCLI, az = procTag("acbtest/e2e-docker-cli"), procTag("acbtest/e2e-az")
 	buildImage(t, az, map[string]string{
 		"Dockerfile": "FROM " + bb + "\nCOPY az.sh /az.sh\nENTRYPOINT [\"/az.sh\"]\n",
 		"az.sh":      "#!/bin/sh\necho \"stand-in az: $*\"\n",
