@@ -71,7 +71,7 @@ func Clean(ctx context.Context, sw engine.Sweeper, opts CleanOptions) ([]Cleaned
 			runs[run] = st
 		}
 		alive, known := OwnerAlive(o.Labels[engine.LabelOwner])
-		if opts.OwnRunOver && o.Labels[engine.LabelOwner] == self {
+		if opts.OwnRunOver && ownerProcess(o.Labels[engine.LabelOwner]) == self {
 			alive, known = false, true
 		}
 		switch {
@@ -105,7 +105,7 @@ func Clean(ctx context.Context, sw engine.Sweeper, opts CleanOptions) ([]Cleaned
 // ownerPID is the pid part of a LabelOwner value.
 func ownerPID(owner string) string {
 	parts := strings.Split(owner, "/")
-	if len(parts) == 3 {
+	if len(parts) >= 3 {
 		return parts[1]
 	}
 	return owner

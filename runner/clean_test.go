@@ -15,6 +15,9 @@ func TestOwnerAlive(t *testing.T) {
 	if alive, known := OwnerAlive(processOwner()); !alive || !known {
 		t.Errorf("this process: alive %v known %v", alive, known)
 	}
+	if alive, known := OwnerAlive(invocationOwner("u")); !alive || !known {
+		t.Errorf("an invocation of this process: alive %v known %v", alive, known)
+	}
 	// The same pid with another start time is a reused pid: not alive.
 	if alive, known := OwnerAlive(host + "/" + itoa(os.Getpid()) + "/1"); alive || !known {
 		t.Errorf("reused pid: alive %v known %v", alive, known)

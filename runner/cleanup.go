@@ -100,12 +100,12 @@ func (r *run) cleanup(ctx context.Context, runErr error, ended bool) {
 // strays lists the objects of this invocation the engine has but the run
 // does not know of: a create interrupted by a cancellation can complete on
 // the engine after the client gave up. They are found by the invocation's
-// own label (never the run id, which two runs may share) and, for the
+// own dev.acb.owner value (never the run id, which two runs may share) and, for the
 // helper containers of the run's volumes, by the volume. Kept containers
 // are left alone.
 func (r *run) strays(ctx context.Context, kept, volumes []string) (containers, networks, vols []string) {
 	if lister, ok := r.eng.(engine.ContainerLister); ok {
-		names, err := lister.ListContainers(ctx, engine.LabelInstance, r.uid)
+		names, err := lister.ListContainers(ctx, engine.LabelOwner, r.owner)
 		if err != nil {
 			r.c.errorf("", evCleanup, "Failed to list the run's containers: %v", err)
 		}
@@ -124,10 +124,10 @@ func (r *run) strays(ctx context.Context, kept, volumes []string) (containers, n
 	}
 	if sw, ok := r.eng.(engine.LabelLister); ok {
 		var err error
-		if networks, err = sw.ListNetworks(ctx, engine.LabelInstance, r.uid); err != nil {
+		if networks, err = sw.ListNetworks(ctx, engine.LabelOwner, r.owner); err != nil {
 			r.c.errorf("", evCleanup, "Failed to list the run's networks: %v", err)
 		}
-		if vols, err = sw.ListVolumes(ctx, engine.LabelInstance, r.uid); err != nil {
+		if vols, err = sw.ListVolumes(ctx, engine.LabelOwner, r.owner); err != nil {
 			r.c.errorf("", evCleanup, "Failed to list the run's volumes: %v", err)
 		}
 	}

@@ -122,7 +122,7 @@ func (r *run) hostShellLine(s *graph.Step, name, envFile string) string {
 	}
 	add("--name", name)
 	add("--label", engine.LabelRun+"="+r.runID)
-	add("--label", engine.LabelInstance+"="+r.uid)
+	add("--label", engine.LabelOwner+"="+r.owner)
 	for _, m := range r.stepMounts(s) {
 		add("--volume", m.Source+":"+m.Target)
 	}

@@ -7,14 +7,30 @@ import (
 	"strings"
 )
 
-// processOwner is the engine.LabelOwner value of this process:
-// "<host>/<pid>/<start>", start being the process's start time in clock
-// ticks since boot (Linux's /proc/<pid>/stat), so a reused pid is not
-// taken for the same process.
+// processOwner is the process part of this process's engine.LabelOwner
+// values: "<host>/<pid>/<start>", start being the process's start time in
+// clock ticks since boot (Linux's /proc/<pid>/stat), so a reused pid is
+// not taken for the same process.
 func processOwner() string {
 	host, _ := os.Hostname()
 	pid := os.Getpid()
 	return fmt.Sprintf("%s/%d/%s", host, pid, processStart(pid))
+}
+
+// invocationOwner is the engine.LabelOwner value of one invocation of
+// this process (a run, an acb shell): "<host>/<pid>/<start>/<uid>".
+func invocationOwner(uid string) string {
+	return processOwner() + "/" + uid
+}
+
+// ownerProcess is the process part of an engine.LabelOwner value, "" when
+// the value is not acb's.
+func ownerProcess(owner string) string {
+	parts := strings.Split(owner, "/")
+	if len(parts) != 3 && len(parts) != 4 {
+		return ""
+	}
+	return strings.Join(parts[:3], "/")
 }
 
 // OwnerAlive reports whether the acb process an engine.LabelOwner value
@@ -22,7 +38,7 @@ func processOwner() string {
 // host, or a value acb did not write (an older acb, someone else's
 // label).
 func OwnerAlive(owner string) (alive, known bool) {
-	parts := strings.Split(owner, "/")
+	parts := strings.Split(ownerProcess(owner), "/")
 	if len(parts) != 3 {
 		return false, false
 	}

@@ -57,7 +57,7 @@ type run struct {
 	cfgMu      sync.Mutex // guards cfgWritten
 	cfgWritten []byte     // the Docker configuration last written to home
 
-	owner string // the LabelOwner value: this process (owner.go)
+	owner string // the LabelOwner value: this invocation (owner.go)
 
 	termMu sync.Mutex // one interactive step at a time on acb's terminal (interactive.go)
 
@@ -176,7 +176,7 @@ func newRun(task *graph.Task, dag *graph.DAG, eng engine.Engine, opts *Options) 
 		warned:   map[string]bool{},
 	}
 	r.short = shortID(r.runID)
-	r.owner = processOwner()
+	r.owner = invocationOwner(uid)
 	r.vol = "acb_vol_" + uid
 	r.home = "acb_home_" + uid
 	for _, s := range task.Steps {
@@ -300,7 +300,7 @@ func (r *run) network(name string) string {
 
 // labels are set on everything the run creates.
 func (r *run) labels() map[string]string {
-	return map[string]string{engine.LabelRun: r.runID, engine.LabelOwner: r.owner, engine.LabelInstance: r.uid}
+	return map[string]string{engine.LabelRun: r.runID, engine.LabelOwner: r.owner}
 }
 
 // track records an engine object for clean-up.

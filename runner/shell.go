@@ -10,6 +10,7 @@ import (
 
 	"github.com/acb-dev/acb/runner/engine"
 	"github.com/acb-dev/acb/runner/fault"
+	"github.com/google/uuid"
 )
 
 // ErrNoKept is in the chain of Shell's error when the step has no kept
@@ -61,7 +62,7 @@ func Shell(ctx context.Context, eng engine.Engine, opts ShellOptions) (int, erro
 		return -1, engineErr("inspecting "+kept.Name, err)
 	}
 	run := kept.Labels[engine.LabelRun]
-	labels := map[string]string{engine.LabelRun: run, engine.LabelOwner: processOwner()}
+	labels := map[string]string{engine.LabelRun: run, engine.LabelOwner: invocationOwner(uuid.NewString())}
 	img, err := dbg.CommitContainer(ctx, kept.Name, map[string]string{engine.LabelRun: run, engine.LabelOwner: labels[engine.LabelOwner], engine.LabelShellImage: "true"})
 	if err != nil {
 		return -1, engineErr("committing "+kept.Name, err)

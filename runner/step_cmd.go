@@ -286,7 +286,7 @@ func (r *run) cmdSpec(s *graph.Step, cmd *args.Cmd) (engine.ContainerSpec, error
 
 // stepLabels labels a step container with the run and step ids.
 func (r *run) stepLabels(s *graph.Step) map[string]string {
-	return map[string]string{engine.LabelRun: r.runID, engine.LabelStep: s.ID, engine.LabelOwner: r.owner, engine.LabelInstance: r.uid}
+	return map[string]string{engine.LabelRun: r.runID, engine.LabelStep: s.ID, engine.LabelOwner: r.owner}
 }
 
 // stepMounts are the mounts of every step container: the run volume at

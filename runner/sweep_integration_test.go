@@ -29,7 +29,7 @@ func TestIntegrationSameIDRunsKeepEachOther(t *testing.T) {
 	})
 	// The other invocation's step container: same run id, its own instance.
 	if _, err := eng.StartContainer(ctx, engine.ContainerSpec{Name: other, Image: img, Cmd: []string{"sleep", "60"},
-		Labels: map[string]string{engine.LabelRun: runID, engine.LabelInstance: "another-invocation"}}); err != nil {
+		Labels: map[string]string{engine.LabelRun: runID, engine.LabelOwner: invocationOwner("another-invocation")}}); err != nil {
 		t.Fatal(err)
 	}
 	task := parseTask(t, "steps:\n  - id: fails\n    cmd: "+img+" false\n")

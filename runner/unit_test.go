@@ -123,7 +123,7 @@ func TestHostShellLine(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := r.hostShellLine(task.Steps[0], "s", "/tmp/x/step.env")
-	want := "docker run --user root --network acb_default_network --name s --label dev.acb.run=cb1 --label dev.acb.instance=" + r.uid + " --volume " + r.vol +
+	want := "docker run --user root --network acb_default_network --name s --label dev.acb.run=cb1 --label dev.acb.owner=" + r.owner + " --volume " + r.vol +
 		":/workspace --volume /var/run/docker.sock:/var/run/docker.sock --volume " + r.home +
 		":/acb/home --env-file /tmp/x/step.env --workdir /workspace bash echo hi | tee x"
 	if got != want {

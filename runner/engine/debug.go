@@ -9,9 +9,12 @@ import (
 const (
 	// LabelStep is set on step containers: the step id.
 	LabelStep = "dev.acb.step"
-	// LabelOwner names the acb process that created an object,
-	// "<host>/<pid>/<process start>", so acb clean can tell a live run's
-	// objects from what a finished or killed run left behind.
+	// LabelOwner names the acb invocation that created an object,
+	// "<host>/<pid>/<process start>/<uuid>": acb clean tells a live run's
+	// objects from what a finished or killed run left behind by the
+	// process part, and a failed run sweeps only what carries its own
+	// value, so two runs given the same --id never remove each other's
+	// objects.
 	LabelOwner = "dev.acb.owner"
 	// LabelShellImage marks the images acb shell commits ("true"): the
 	// only images acb clean removes (a step's own docker commit inherits

@@ -28,9 +28,6 @@ var ErrStopNow = errors.New("stop at once")
 // Labels every object acb creates carries, so a run's leftovers can be found.
 const (
 	LabelRun = "dev.acb.run" // value: the run id (--id, chosen by the user)
-	// LabelInstance is unique to one acb invocation: two runs given the
-	// same --id never sweep each other's objects.
-	LabelInstance = "dev.acb.instance" // value: the invocation's uuid
 	// LabelHelperVolume marks the never-started helper containers that
 	// copy into and out of a volume.
 	LabelHelperVolume = "dev.acb.helper-volume" // value: the volume's name
