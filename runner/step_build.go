@@ -12,7 +12,6 @@ import (
 
 	"github.com/google/uuid"
 	"github.com/moby/patternmatcher"
-	"github.com/moby/patternmatcher/ignorefile"
 
 	"github.com/acb-dev/acb/graph"
 	"github.com/acb-dev/acb/runner/args"
@@ -226,19 +225,9 @@ func (r *run) readVolumeFile(ctx context.Context, p string, limit int64) ([]byte
 
 // dockerignore reads the context's .dockerignore; nil when there is none.
 func (r *run) dockerignore(ctx context.Context, ctxPath string) (*patternmatcher.PatternMatcher, error) {
-	data, err := r.readVolumeFile(ctx, path.Join(ctxPath, ".dockerignore"), 1<<20)
-	if errors.Is(err, engine.ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, engineErr("reading .dockerignore", err)
-	}
-	patterns, err := ignorefile.ReadAll(strings.NewReader(string(data)))
-	if err != nil {
-		return nil, inputErr(".dockerignore: %w", err)
-	}
-	if len(patterns) == 0 {
-		return nil, nil
+	patterns, err := r.dockerignorePatterns(ctx, ctxPath)
+	if err != nil || len(patterns) == 0 {
+		return nil, err
 	}
 	pm, err := patternmatcher.New(patterns)
 	if err != nil {
