@@ -79,15 +79,25 @@ func (r *run) keepForDebug(ctx context.Context, runErr error) bool {
 // printKept prints what --keep-on-failure kept and the exact commands to
 // inspect and to remove it.
 func (r *run) printKept(stepID, container string, networks, volumes []string) {
-	var what []string
+	var containers []string
 	if container != "" {
-		what = append(what, "container "+container)
+		containers = []string{container}
 	}
-	if len(networks) > 0 {
-		what = append(what, "networks "+strings.Join(networks, ", "))
+	// What was kept, and the command that removes each kind of it.
+	kinds := []struct {
+		what, rm string
+		names    []string
+	}{
+		{"container ", "docker rm -f ", containers},
+		{"networks ", "docker network rm ", networks},
+		{"volumes ", "docker volume rm ", volumes},
 	}
-	if len(volumes) > 0 {
-		what = append(what, "volumes "+strings.Join(volumes, ", "))
+	var what, cmds []string
+	for _, k := range kinds {
+		if len(k.names) > 0 {
+			what = append(what, k.what+strings.Join(k.names, ", "))
+			cmds = append(cmds, k.rm+strings.Join(k.names, " "))
+		}
 	}
 	if len(what) == 0 {
 		what = append(what, "nothing (the step created nothing to keep)")
@@ -102,16 +112,6 @@ func (r *run) printKept(stepID, container string, networks, volumes []string) {
 		p("To look at the workspace: docker run --rm -it -v %s:%s -w %s <image with a shell> sh", r.vol, graph.WorkspaceDir, graph.WorkspaceDir)
 	}
 	p("To clean up: acb clean --run %s", r.runID)
-	var cmds []string
-	if container != "" {
-		cmds = append(cmds, "docker rm -f "+container)
-	}
-	if len(networks) > 0 {
-		cmds = append(cmds, "docker network rm "+strings.Join(networks, " "))
-	}
-	if len(volumes) > 0 {
-		cmds = append(cmds, "docker volume rm "+strings.Join(volumes, " "))
-	}
 	if len(cmds) > 0 {
 		p("  or: %s", strings.Join(cmds, " && "))
 	}
