@@ -90,12 +90,7 @@ func (e *Engine) RunCreated(ctx context.Context, id string, spec engine.Containe
 	// container stopped after cancellation is still collected.
 	waitCtx, cancelWait := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWait()
-	cond := container.WaitConditionNextExit
-	if spec.AutoRemove {
-		// Return only once the name is free again.
-		cond = container.WaitConditionRemoved
-	}
-	wait := e.cli.ContainerWait(waitCtx, id, client.ContainerWaitOptions{Condition: cond})
+	wait := e.waitExit(waitCtx, id, spec.AutoRemove)
 
 	if _, err := e.cli.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
 		return -1, e.interrupted(ctx, id, fmt.Errorf("start container %s: %w", label, mapErr(err)))
@@ -108,10 +103,7 @@ func (e *Engine) RunCreated(ctx context.Context, id string, spec engine.Containe
 				return int(res.StatusCode), fmt.Errorf("container %s output: %w", label, err)
 			}
 		}
-		if res.Error != nil && res.Error.Message != "" {
-			return int(res.StatusCode), fmt.Errorf("wait for container %s: %s", label, res.Error.Message)
-		}
-		return int(res.StatusCode), nil
+		return exitResult(res, label)
 	case err := <-wait.Error:
 		return -1, e.interrupted(ctx, id, fmt.Errorf("wait for container %s: %w", label, mapErr(err)))
 	case <-ctx.Done():
@@ -137,6 +129,25 @@ func (e *Engine) RunCreated(ctx context.Context, id string, spec engine.Containe
 		}
 	}
 	return code, fmt.Errorf("container %s stopped: %w", label, ctx.Err())
+}
+
+// waitExit waits for the container's next exit or, with autoRemove, its
+// removal (so the name is free again when the wait returns).
+func (e *Engine) waitExit(ctx context.Context, id string, autoRemove bool) client.ContainerWaitResult {
+	cond := container.WaitConditionNextExit
+	if autoRemove {
+		cond = container.WaitConditionRemoved
+	}
+	return e.cli.ContainerWait(ctx, id, client.ContainerWaitOptions{Condition: cond})
+}
+
+// exitResult is the exit code of a container's wait response, with the
+// error the engine reported in it.
+func exitResult(res container.WaitResponse, label string) (int, error) {
+	if res.Error != nil && res.Error.Message != "" {
+		return int(res.StatusCode), fmt.Errorf("wait for container %s: %s", label, res.Error.Message)
+	}
+	return int(res.StatusCode), nil
 }
 
 // StartContainer creates and starts a container without waiting for it and

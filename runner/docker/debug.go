@@ -47,11 +47,7 @@ func (e *Engine) RunInteractive(ctx context.Context, spec engine.ContainerSpec, 
 
 	waitCtx, cancelWait := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancelWait()
-	cond := container.WaitConditionNextExit
-	if spec.AutoRemove {
-		cond = container.WaitConditionRemoved
-	}
-	wait := e.cli.ContainerWait(waitCtx, id, client.ContainerWaitOptions{Condition: cond})
+	wait := e.waitExit(waitCtx, id, spec.AutoRemove)
 	if _, err := e.cli.ContainerStart(ctx, id, client.ContainerStartOptions{}); err != nil {
 		return -1, e.interrupted(ctx, id, fmt.Errorf("start container %s: %w", label, mapErr(err)))
 	}
@@ -74,10 +70,7 @@ func (e *Engine) RunInteractive(ctx context.Context, spec engine.ContainerSpec, 
 		case <-outDone:
 		case <-time.After(outputDrainTimeout):
 		}
-		if res.Error != nil && res.Error.Message != "" {
-			return int(res.StatusCode), fmt.Errorf("wait for container %s: %s", label, res.Error.Message)
-		}
-		return int(res.StatusCode), nil
+		return exitResult(res, label)
 	case err := <-wait.Error:
 		return -1, e.interrupted(ctx, id, fmt.Errorf("wait for container %s: %w", label, mapErr(err)))
 	case <-ctx.Done():
