@@ -156,6 +156,14 @@ func (h *Harness) waitForLoad(ctx context.Context, what string) {
 // workload is recorded as a finding and does not stop the others.
 func (h *Harness) Run(ctx context.Context) (*Report, error) {
 	h.rep.Machine = DescribeMachine(ctx, h.cli, h.cfg.Go, h.cfg.ACB)
+	if src, err := DescribeSource(ctx, h.cfg.Root); err != nil {
+		h.logf("source tree: %v", err)
+	} else {
+		h.rep.Source = src
+		if src.Dirty {
+			h.logf("the work tree has uncommitted changes: the report will say so, and TestBenchmarksAreCurrent fails on it")
+		}
+	}
 	if !h.hasRun {
 		h.rep.Findings = append(h.rep.Findings, "`acb run` is not available in this build of acb: every row that needs it is missing.")
 	}

@@ -73,6 +73,7 @@ type Report struct {
 	Reps     int
 	Warmup   bool
 	Command  string
+	Source   Source // the commit measured and whether the tree was dirty
 	Machine  Machine
 	Load     []LoadSample
 	FrontEnd []GoBench
@@ -99,6 +100,7 @@ func (r *Report) Render(w io.Writer) error {
 	if r.Command != "" {
 		fmt.Fprintf(&b, "Command: `%s`\n\n", r.Command)
 	}
+	b.WriteString(r.Source.line() + "\n\n")
 
 	b.WriteString("## Machine\n\n| | |\n|---|---|\n")
 	for _, kv := range r.Machine.Table() {
