@@ -41,7 +41,17 @@ func (e *Engine) ListLabeled(ctx context.Context, key, value string) (Objects, e
 	if err != nil {
 		return o, fmt.Errorf("list networks: %w", err)
 	}
+	// Networks of one name made by racing creates (engines before API 1.44)
+	// can only be removed by id: their name is ambiguous to the engine.
+	seen := make(map[string]int, len(ns.Items))
 	for _, n := range ns.Items {
+		seen[n.Name]++
+	}
+	for _, n := range ns.Items {
+		if seen[n.Name] > 1 {
+			o.Networks = append(o.Networks, n.ID)
+			continue
+		}
 		o.Networks = append(o.Networks, n.Name)
 	}
 	vs, err := e.cli.VolumeList(ctx, client.VolumeListOptions{Filters: f()})

@@ -30,9 +30,19 @@ func TestCreateNetworkConcurrentSameName(t *testing.T) {
 	}
 	wg.Wait()
 	t.Cleanup(func() {
+		// By id through the label listing: a raced duplicate makes the name
+		// ambiguous, and removal by name would leave both networks.
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		for f.e.RemoveNetwork(ctx, name) == nil {
+		objs, err := f.e.ListLabeled(ctx, engine.LabelRun, f.run)
+		if err != nil {
+			t.Errorf("listing networks: %v", err)
+			return
+		}
+		for _, n := range objs.Networks {
+			if err := f.e.RemoveNetwork(ctx, n); err != nil {
+				t.Errorf("removing network %s: %v", n, err)
+			}
 		}
 	})
 	ok := 0
