@@ -122,9 +122,13 @@ func (e *Engine) RunCreated(ctx context.Context, id string, spec engine.Containe
 	case <-exitCtx.Done():
 	}
 	if streamDone != nil {
+		// Bounded, and not at all once the user aborts (a frozen engine
+		// never ends the stream).
+		drainCtx, cancelDrain := engine.Detached(ctx, outputDrainTimeout)
+		defer cancelDrain()
 		select {
 		case <-streamDone:
-		case <-time.After(outputDrainTimeout):
+		case <-drainCtx.Done():
 			attached.Close()
 		}
 	}
