@@ -30,6 +30,8 @@ func (r *run) dryRun() {
 	for _, n := range r.task.Networks {
 		if n.SkipCreation {
 			p("Network %s (existing, not created)", r.network(n.Name))
+		} else if r.unusedNetworks {
+			p("Network %s not created: no step of this run starts a container on it", r.network(n.Name))
 		} else {
 			p("Network %s, driver: '%s'", r.network(n.Name), n.Driver)
 		}

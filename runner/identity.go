@@ -73,7 +73,7 @@ func (r *run) startIdentity(ctx context.Context) {
 	r.mu.Lock()
 	r.ident = si
 	r.mu.Unlock()
-	if def := r.task.DefaultNetwork(); def != "" {
+	if def := r.task.DefaultNetwork(); def != "" && !r.unusedNetworks {
 		r.identityEnv(ctx, "", r.network(def))
 	}
 }

@@ -34,6 +34,9 @@ type run struct {
 	home     string            // home volume, mounted at /acb/home
 	secrets  map[string]string // task volume name → engine volume
 	networks map[string]string // task network name → engine network name
+	// unusedNetworks: no step of the run starts a container on a task
+	// network (needsNetworks), so none is created.
+	unusedNetworks bool
 
 	steps   []*graph.Step
 	byID    map[string]*graph.Step
@@ -208,6 +211,7 @@ func newRun(task *graph.Task, dag *graph.DAG, eng engine.Engine, opts *Options) 
 		}
 		r.networks[n.Name] = name
 	}
+	r.unusedNetworks = !r.needsNetworks()
 	r.c = newConsole(opts.Output, r.prefixOutput())
 	r.maskVolumeSecrets()
 	return r, nil

@@ -75,6 +75,10 @@ func (r *run) setup(ctx context.Context) error {
 			r.c.logf("", evSetup, "Skip creating network: %s", n.name)
 			continue
 		}
+		if n.unused {
+			r.c.logf("", evSetup, "Skip creating network: %s (no step of this run starts a container on it)", n.name)
+			continue
+		}
 		r.c.logf("", evSetup, "Creating Docker network: %s, driver: '%s'", n.name, n.driver)
 		if n.err != nil {
 			return fail(n.err)
@@ -152,17 +156,19 @@ func (r *run) setupSource(ctx context.Context) error {
 // netResult is the outcome of creating one task network.
 type netResult struct {
 	name, driver string
-	skip         bool
+	skip         bool // skipCreation: an existing network
+	unused       bool // no step uses it (needsNetworks)
 	err          error
 }
 
 // setupNetworks creates the task's networks in order, stopping at the
-// first failure.
+// first failure; none when no step would use them (needsNetworks).
 func (r *run) setupNetworks(ctx context.Context) []netResult {
 	var out []netResult
 	for _, n := range r.task.Networks {
 		res := netResult{name: r.network(n.Name), driver: n.Driver, skip: n.SkipCreation}
-		if !res.skip {
+		res.unused = !res.skip && r.unusedNetworks
+		if !res.skip && !res.unused {
 			res.err = r.eng.CreateNetwork(ctx, engine.NetworkSpec{Name: res.name, Driver: n.Driver, IPv6: n.IPv6, Labels: r.labels()})
 			switch {
 			case errors.Is(res.err, engine.ErrConflict):

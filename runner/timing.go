@@ -1,10 +1,6 @@
 package runner
 
-import (
-	"time"
-
-	"github.com/acb-dev/acb/graph"
-)
+import "time"
 
 // Parts of a run reported to Options.Timing.
 const (
@@ -24,17 +20,4 @@ func (r *run) timed(part string, start time.Time) {
 	if r.opts.Timing != nil {
 		r.opts.Timing(part, time.Since(start))
 	}
-}
-
-// needsHome reports whether a step of the run mounts the home volume:
-// only cmd steps do. Build and push steps run in-process, so a run
-// without cmd steps creates no home volume and writes no configuration
-// file nobody could read.
-func (r *run) needsHome() bool {
-	for _, s := range r.steps {
-		if s.Type == graph.CmdStep {
-			return true
-		}
-	}
-	return false
 }

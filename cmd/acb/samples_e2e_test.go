@@ -30,6 +30,7 @@ type e2eSample struct {
 	exact   string   // whole stdout, when set
 	builds  bool     // prints the dependency report
 	aliases bool     // v1.1.0: alias support line
+	noNet   bool     // no cmd step: the run creates no network
 	images  []string // images the run leaves behind, removed afterwards ("$R", "$ID")
 }
 
@@ -70,7 +71,7 @@ func TestE2ESamples(t *testing.T) {
 		{file: "acr-tasks-v1.0.0/when-sequential-id.yaml",
 			steps: []e2eStep{{id: "step1"}, {id: "step2"}, {id: "step3"}},
 			exact: "one\ntwo\nthree\n"},
-		{file: "acr-tasks/when-parallel.yaml", aliases: true, builds: true,
+		{file: "acr-tasks/when-parallel.yaml", aliases: true, builds: true, noNet: true,
 			steps:  []e2eStep{{id: "build-hello-world"}, {id: "build-hello-world-test"}},
 			out:    []string{"build-hello-world | ", "build-hello-world-test | ", "Successfully tagged hello-world-test:latest"},
 			images: []string{hw, "hello-world-test:latest"}},
@@ -79,17 +80,17 @@ func TestE2ESamples(t *testing.T) {
 				{id: "acb_step_4", push: []string{hw}}},
 			out:    []string{"hello-world | Hello from Docker!", "func-tests | Hello from Docker!"},
 			images: []string{hw, "hello-world-test:latest"}},
-		{file: "acr-tasks/build-hello-world.yaml", aliases: true, builds: true,
+		{file: "acr-tasks/build-hello-world.yaml", aliases: true, builds: true, noNet: true,
 			steps:  []e2eStep{{id: "acb_step_0"}},
 			out:    []string{"Successfully tagged " + "$R/hello-world:latest"},
 			images: []string{"$R/hello-world:latest"}},
-		{file: "acr-tasks/build-push-hello-world.yaml", aliases: true, builds: true,
+		{file: "acr-tasks/build-push-hello-world.yaml", aliases: true, builds: true, noNet: true,
 			steps:  []e2eStep{{id: "acb_step_0"}, {id: "acb_step_1", push: []string{hw}}},
 			images: []string{hw}},
-		{file: "acr-tasks/build-push-hello-world-multi.yaml", aliases: true, builds: true,
+		{file: "acr-tasks/build-push-hello-world-multi.yaml", aliases: true, builds: true, noNet: true,
 			steps:  []e2eStep{{id: "acb_step_0"}, {id: "acb_step_1", push: []string{hw, "$R/hello-world:latest"}}},
 			images: []string{hw, "$R/hello-world:latest"}},
-		{file: "acr-tasks-v1.0.0/build-push-hello-world-multi.yaml", builds: true,
+		{file: "acr-tasks-v1.0.0/build-push-hello-world-multi.yaml", builds: true, noNet: true,
 			steps:  []e2eStep{{id: "acb_step_0"}, {id: "acb_step_1", push: []string{hw, "$R/hello-world:latest"}}},
 			images: []string{hw, "$R/hello-world:latest"}},
 		{file: "acr-tasks/build-run-hello-world.yaml", aliases: true, builds: true,
@@ -104,7 +105,7 @@ func TestE2ESamples(t *testing.T) {
 			steps:  []e2eStep{{id: "build-hello-world"}, {id: "build-hello-world-test"}, {id: "hello-world"}, {id: "func-tests"}},
 			out:    []string{"hello-world | Hello from Docker!", "func-tests | Hello from Docker!"},
 			images: []string{hw, "hello-world-test:latest"}},
-		{file: "acr-tasks/simpletask.yaml", aliases: true, builds: true,
+		{file: "acr-tasks/simpletask.yaml", aliases: true, builds: true, noNet: true,
 			steps:  []e2eStep{{id: "acb_step_0"}, {id: "acb_step_1", push: []string{hw}}},
 			images: []string{hw}},
 		{file: "acr-tasks/network-curl.yaml", aliases: true,
@@ -171,10 +172,13 @@ func checkSampleLog(t *testing.T, log, id string, c e2eSample, subst *strings.Re
 	if c.aliases {
 		setup = append(setup, "Alias support enabled for version >= 1.1.0, please see https://aka.ms/acr/tasks/task-aliases for more information.")
 	}
+	setup = append(setup, "Using acb_vol_")
+	if c.noNet {
+		setup = append(setup, "Skip creating network: "+net+" (no step of this run starts a container on it)")
+	} else {
+		setup = append(setup, "Creating Docker network: "+net+", driver: 'bridge'", "Successfully set up Docker network: "+net)
+	}
 	setup = append(setup,
-		"Using acb_vol_",
-		"Creating Docker network: "+net+", driver: 'bridge'",
-		"Successfully set up Docker network: "+net,
 		"Setting up Docker configuration...",
 		"Successfully set up Docker configuration",
 		"Executing step ID: ")

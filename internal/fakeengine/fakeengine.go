@@ -37,6 +37,7 @@ type Engine struct {
 	volumes  map[string]bool
 	madeVols []string // every volume created, in order
 	networks map[string]bool
+	madeNets []string        // every network created, in order
 	made     map[string]bool // containers created and not removed, by name
 	gateway  string          // NetworkGateway's answer; empty fails
 }
@@ -105,6 +106,13 @@ func (f *Engine) CreatedVolumes() []string {
 	return append([]string(nil), f.madeVols...)
 }
 
+// CreatedNetworks returns every network ever created, in order.
+func (f *Engine) CreatedNetworks() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.madeNets...)
+}
+
 func (f *Engine) keys(m map[string]bool) []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -149,6 +157,7 @@ func (f *Engine) CreateNetwork(_ context.Context, spec engine.NetworkSpec) error
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.networks[spec.Name] = true
+	f.madeNets = append(f.madeNets, spec.Name)
 	return nil
 }
 
