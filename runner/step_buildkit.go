@@ -158,7 +158,7 @@ func (r *run) runBuildKit(ctx context.Context, bk engine.BuildKitBuilder, s *gra
 	}
 	name := r.containerName(s)
 	return r.retryLoop(ctx, s, name, out, func(ctx context.Context) error {
-		br, err := bk.BuildKit(ctx, spec, out.stdout)
+		br, err := bk.BuildKit(ctx, spec, r.progress(out))
 		res.ImageID = br.ImageID
 		if err != nil && feats.Syntax != nil && ctx.Err() == nil {
 			return fmt.Errorf("%w (%s %s asks BuildKit for the Dockerfile frontend image %s instead of the engine's built-in one; the engine must be able to pull it)", err, dfName, *feats.Syntax, strings.TrimPrefix(feats.Syntax.Text, "# syntax="))

@@ -16,7 +16,6 @@ import (
 	"github.com/moby/buildkit/session"
 	"github.com/moby/buildkit/session/secrets/secretsprovider"
 	"github.com/moby/buildkit/session/sshforward/sshprovider"
-	"github.com/moby/buildkit/util/progress/progressui"
 	"github.com/moby/moby/client/pkg/versions"
 	"github.com/tonistiigi/fsutil"
 	fstypes "github.com/tonistiigi/fsutil/types"
@@ -118,7 +117,8 @@ func (e *Engine) engineName(ctx context.Context) string {
 
 // BuildKit builds with the engine's embedded BuildKit and its built-in
 // Dockerfile frontend (dockerfile.v0). The image goes into the engine's
-// image store under every tag (BuildKit's "moby" exporter).
+// image store under every tag (BuildKit's "moby" exporter). Progress is
+// drawn in place when out is a terminal (buildKitDisplay).
 func (e *Engine) BuildKit(ctx context.Context, spec engine.BuildKitSpec, out io.Writer) (engine.BuildKitResult, error) {
 	var res engine.BuildKitResult
 	if _, err := e.BuildKitInfo(ctx); err != nil {
@@ -135,7 +135,7 @@ func (e *Engine) BuildKit(ctx context.Context, spec engine.BuildKitSpec, out io.
 	}
 	defer c.Close()
 
-	display, err := progressui.NewDisplay(nonNil(out), progressui.PlainMode)
+	display, err := buildKitDisplay(out)
 	if err != nil {
 		return res, fmt.Errorf("build: %w", err)
 	}

@@ -67,7 +67,8 @@ type BuildKitBuilder interface {
 	// error wrapping ErrNoBuildKit, naming the engine, when it is not.
 	BuildKitInfo(ctx context.Context) (BuildKitInfo, error)
 	// BuildKit builds an image, writing BuildKit's plain progress (the
-	// lines of `docker build --progress=plain`) to out. Cancelling ctx stops
+	// lines of `docker build --progress=plain`) to out, or its progress
+	// drawn in place (--progress=tty) when out is a Terminal. Cancelling ctx stops
 	// the solve and closes the session.
 	BuildKit(ctx context.Context, spec BuildKitSpec, out io.Writer) (BuildKitResult, error)
 }
