@@ -135,6 +135,7 @@ func (r *run) execute(ctx context.Context) error {
 	r.c.debugf("", "run %s: pull policy %q, parallelism %d (0: no limit), timeout %s, prefix %v, run volume %s",
 		r.runID, r.opts.Pull, r.opts.Parallelism, r.opts.Timeout, r.c.prefix, r.vol)
 	r.logLeftOut()
+	defer r.probeBuildKitEarly(ctx)()
 	if err := r.setup(ctx); err != nil {
 		return err
 	}

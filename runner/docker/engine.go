@@ -51,7 +51,8 @@ type Engine struct {
 	helperMu    sync.Mutex
 	helperReady bool // the volume helper image is known to exist
 
-	bk buildkitProbe // the engine's BuildKit, probed once (buildkit.go)
+	bk     buildkitProbe   // the engine's BuildKit, probed once (buildkit.go)
+	server serverInfoCache // the engine's version, asked once (server.go)
 }
 
 var _ engine.Engine = (*Engine)(nil)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/moby/moby/client"
 )
@@ -25,8 +26,31 @@ type ServerInfo struct {
 	Podman bool
 }
 
-// ServerInfo asks the engine for its version and product (GET /version).
+// ServerInfo asks the engine for its version and product (GET /version)
+// once per Engine: the first answer is kept (the engine's version does
+// not change under a run, and the call costs ~8 ms on Engine 20.10);
+// a failure is not.
 func (e *Engine) ServerInfo(ctx context.Context) (ServerInfo, error) {
+	e.server.mu.Lock()
+	defer e.server.mu.Unlock()
+	if e.server.ok {
+		return e.server.info, nil
+	}
+	info, err := e.serverInfo(ctx)
+	if err == nil {
+		e.server.ok, e.server.info = true, info
+	}
+	return info, err
+}
+
+// serverInfoCache is the kept answer of ServerInfo.
+type serverInfoCache struct {
+	mu   sync.Mutex
+	ok   bool
+	info ServerInfo
+}
+
+func (e *Engine) serverInfo(ctx context.Context) (ServerInfo, error) {
 	v, err := e.cli.ServerVersion(ctx, client.ServerVersionOptions{})
 	if err != nil {
 		return ServerInfo{}, fmt.Errorf("engine version at %s: %w", e.ep, err)

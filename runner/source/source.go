@@ -137,15 +137,47 @@ func cloneContext(ctx context.Context, repo, frag string) (*Source, error) {
 	return s, nil
 }
 
-// gitHead returns HEAD's commit and branch in dir; empty when unknown.
+// gitHead returns HEAD's commit and branch in dir; empty when unknown
+// (branch "HEAD" when detached, as git says). One git process answers
+// both; none starts when no directory from dir up holds a .git entry and
+// the environment names no repository, where git could only fail (a
+// process start costs several milliseconds of every run).
 func gitHead(ctx context.Context, dir string) (commit, branch string) {
-	if out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD").Output(); err == nil {
-		commit = strings.TrimSpace(string(out))
+	if !mayBeInGitRepo(dir) {
+		return "", ""
 	}
-	if out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "--abbrev-ref", "HEAD").Output(); err == nil {
-		branch = strings.TrimSpace(string(out))
+	out, err := exec.CommandContext(ctx, "git", "-C", dir, "rev-parse", "HEAD", "--abbrev-ref", "HEAD").Output()
+	if err != nil {
+		return "", "" // no commit yet, or not a work tree
 	}
-	return commit, branch
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 2 {
+		return "", ""
+	}
+	return strings.TrimSpace(lines[0]), strings.TrimSpace(lines[1])
+}
+
+// mayBeInGitRepo reports whether git could find a repository for dir:
+// GIT_DIR is set, or dir or one of its parents has a .git file or
+// directory.
+func mayBeInGitRepo(dir string) bool {
+	if os.Getenv("GIT_DIR") != "" {
+		return true
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return true // let git decide
+	}
+	for {
+		if _, err := os.Lstat(filepath.Join(abs, ".git")); err == nil {
+			return true
+		}
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return false
+		}
+		abs = parent
+	}
 }
 
 // downloadContext downloads a tarball URL to a temporary file.
