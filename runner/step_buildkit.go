@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -110,6 +111,12 @@ func (r *run) runBuildKit(ctx context.Context, bk engine.BuildKitBuilder, s *gra
 		Network:    b.Network,
 		ExtraHosts: b.AddHosts,
 		CacheFrom:  b.CacheFrom,
+		// Masked before BuildKit's display wraps or truncates a line (and
+		// so splits a secret); the step's writer masks again.
+		Mask: &engine.ProgressMask{
+			Text:   r.c.masker.String,
+			Stream: func(w io.Writer) io.WriteCloser { return r.c.masker.Writer(w) },
+		},
 	}
 	if strings.EqualFold(s.Cache, "enabled") {
 		// ACR exports a registry cache from a buildkitd container; the

@@ -141,9 +141,13 @@ func (e *Engine) BuildKit(ctx context.Context, spec engine.BuildKitSpec, out io.
 	}
 	ch := make(chan *bkclient.SolveStatus)
 	shown := make(chan struct{})
-	go func() { // ends when Solve closes ch
+	toDisplay := ch
+	if spec.Mask != nil {
+		toDisplay = maskProgress(ch, spec.Mask)
+	}
+	go func() { // ends when Solve closes ch (and maskProgress its copy)
 		defer close(shown)
-		_, _ = display.UpdateFrom(context.Background(), ch)
+		_, _ = display.UpdateFrom(context.Background(), toDisplay)
 	}()
 	resp, err := c.Solve(ctx, nil, opt, ch)
 	<-shown

@@ -46,6 +46,22 @@ type BuildKitSpec struct {
 	Secrets map[string][]byte
 	// SSHAgent is the ssh-agent socket lent as --ssh default; "" for none.
 	SSHAgent string
+
+	// Mask, when set, hides secret values in the build's progress before
+	// it is displayed: BuildKit's display wraps and truncates lines to the
+	// terminal's width, which would split a secret where a masking writer
+	// behind the display no longer sees it whole.
+	Mask *ProgressMask
+}
+
+// ProgressMask hides secret values in a build's progress.
+type ProgressMask struct {
+	// Text masks a short text: a step's name, error or warning.
+	Text func(string) string
+	// Stream returns a writer that masks a stream (one step's stdout or
+	// stderr) written in chunks, a secret split across chunks included,
+	// into w; Close writes what it still holds back.
+	Stream func(w io.Writer) io.WriteCloser
 }
 
 // BuildKitInfo describes the engine's embedded BuildKit.
