@@ -2,10 +2,12 @@ package docker
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
-	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/moby/moby/client/pkg/versions"
 
@@ -14,68 +16,96 @@ import (
 
 // CreateNetwork creates a network with the spec's driver ("bridge" when
 // empty), IPv6 setting and labels. A name already in use returns an error
-// wrapping engine.ErrConflict (checked before the create on engines older
-// than API 1.44, which otherwise accept duplicate names).
+// wrapping engine.ErrConflict (checked by acb on engines older than API
+// 1.44, which otherwise accept duplicate names; see createUnique).
 func (e *Engine) CreateNetwork(ctx context.Context, spec engine.NetworkSpec) error {
 	opts := client.NetworkCreateOptions{Driver: spec.Driver, Labels: spec.Labels}
 	if spec.IPv6 {
 		on := true
 		opts.EnableIPv6 = &on
 	}
-	checkDup := versions.LessThan(e.cli.ClientVersion(), "1.44")
-	if checkDup {
-		// Engines before API 1.44 only refuse a duplicate name when asked
-		// (CheckDuplicate, which this client no longer sends): check first.
-		exists, err := e.NetworkExists(ctx, spec.Name)
+	if versions.LessThan(e.cli.ClientVersion(), "1.44") {
+		return e.createUnique(ctx, spec.Name, opts)
+	}
+	_, err := e.createNetwork(ctx, spec.Name, opts)
+	return err
+}
+
+func (e *Engine) createNetwork(ctx context.Context, name string, opts client.NetworkCreateOptions) (string, error) {
+	cctx, cancelCreate := createContext(ctx)
+	res, err := e.cli.NetworkCreate(cctx, name, opts)
+	cancelCreate()
+	if err != nil {
+		return "", fmt.Errorf("create network %s: %w", name, mapErr(err))
+	}
+	return res.ID, nil
+}
+
+// createAttempts bounds createUnique's rounds; each lost round waits a
+// random 10–50 ms times its number, so racing creators fall apart.
+const createAttempts = 6
+
+// createUnique creates a network on an engine that accepts duplicate
+// names (before API 1.44; its CheckDuplicate is no longer sent by this
+// client): a name in use is a conflict, and a create that raced another
+// past that check (two runs starting at once) is undone by whichever
+// creator sees the duplicate. A creator that saw none keeps its network;
+// one that sees another removes its own and, if the name is then free,
+// tries again, so exactly one network of the name survives and, unless
+// all rounds are lost, one creator succeeds. Left alone, two networks of
+// one name would make every later use of the name fail as "ambiguous",
+// their removal included.
+func (e *Engine) createUnique(ctx context.Context, name string, opts client.NetworkCreateOptions) error {
+	for attempt := 1; ; attempt++ {
+		exists, err := e.NetworkExists(ctx, name)
 		if err != nil {
 			return err
 		}
 		if exists {
-			return fmt.Errorf("create network %s: %w", spec.Name, engine.ErrConflict)
+			return fmt.Errorf("create network %s: %w", name, engine.ErrConflict)
 		}
-	}
-	cctx, cancelCreate := createContext(ctx)
-	res, err := e.cli.NetworkCreate(cctx, spec.Name, opts)
-	cancelCreate()
-	if err != nil {
-		return fmt.Errorf("create network %s: %w", spec.Name, mapErr(err))
-	}
-	if checkDup {
-		return e.dropRacedDuplicate(ctx, spec.Name, res.ID)
-	}
-	return nil
-}
-
-// dropRacedDuplicate undoes a create that raced another one past the
-// duplicate check (two runs starting at once on an old engine): only the
-// oldest network of that name survives, the others are removed and get
-// engine.ErrConflict. Left alone, both networks would make every later use
-// of the name fail as "ambiguous", their removal included.
-func (e *Engine) dropRacedDuplicate(ctx context.Context, name, id string) error {
-	list, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: client.Filters{}.Add("name", name)})
-	if err == nil {
-		var oldest *network.Summary
-		same := 0
-		for i, n := range list.Items {
-			if n.Name != name { // the filter matches substrings
-				continue
-			}
-			same++
-			if oldest == nil || n.Created.Before(oldest.Created) || n.Created.Equal(oldest.Created) && n.ID < oldest.ID {
-				oldest = &list.Items[i]
-			}
+		id, err := e.createNetwork(ctx, name, opts)
+		if err != nil {
+			return err
 		}
-		if same < 2 || oldest.ID == id {
+		alone, err := e.aloneWithName(ctx, name, id)
+		if err == nil && alone {
 			return nil
 		}
-		err = engine.ErrConflict
+		if err == nil {
+			err = engine.ErrConflict
+		}
+		rmCtx, cancel := engine.Detached(ctx, cleanupTimeout)
+		_, rmErr := e.cli.NetworkRemove(rmCtx, id, client.NetworkRemoveOptions{})
+		cancel()
+		if rmErr != nil {
+			return fmt.Errorf("create network %s: %w (and removing it: %v)", name, err, rmErr)
+		}
+		if !errors.Is(err, engine.ErrConflict) || attempt == createAttempts {
+			return fmt.Errorf("create network %s: %w", name, err)
+		}
+		wait := time.Duration(attempt) * (10*time.Millisecond + rand.N(40*time.Millisecond))
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("create network %s: %w", name, ctx.Err())
+		case <-time.After(wait):
+		}
 	}
-	rmCtx, cancel := engine.Detached(ctx, cleanupTimeout)
-	defer cancel()
-	if _, rmErr := e.cli.NetworkRemove(rmCtx, id, client.NetworkRemoveOptions{}); rmErr != nil {
-		return fmt.Errorf("create network %s: %w (and removing it: %v)", name, err, rmErr)
+}
+
+// aloneWithName reports whether the network id is the only one named
+// name.
+func (e *Engine) aloneWithName(ctx context.Context, name, id string) (bool, error) {
+	list, err := e.cli.NetworkList(ctx, client.NetworkListOptions{Filters: client.Filters{}.Add("name", name)})
+	if err != nil {
+		return false, fmt.Errorf("list networks named %s: %w", name, mapErr(err))
 	}
-	return fmt.Errorf("create network %s: %w", name, err)
+	for _, n := range list.Items {
+		if n.Name == name && n.ID != id { // the filter matches substrings
+			return false, nil
+		}
+	}
+	return true, nil
 }
 
 // RemoveNetwork removes a network by name or id.
