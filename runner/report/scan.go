@@ -103,7 +103,7 @@ func Scan(dockerfile io.Reader, opts ScanOptions) (*ScanResult, error) {
 		return nil, fmt.Errorf("%w: no FROM instruction", ErrSyntax)
 	}
 	if opts.Target != "" && !stopped {
-		s.warnf("target stage %q not found; using the last stage", opts.Target)
+		s.warnf("target stage %q not found in the Dockerfile: the dependency report uses the last stage, and the build will fail", opts.Target)
 	}
 	s.dependencies()
 	return s.res, nil
