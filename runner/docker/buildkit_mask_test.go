@@ -153,6 +153,10 @@ func showLongLines(t *testing.T, masked bool) string {
 				Data: []byte(strings.Repeat("x", pad) + maskedSecret + "\n")}}}
 			time.Sleep(110 * time.Millisecond)
 		}
+		// Still running for a few more redraws, so even a slow machine
+		// draws the last lines before the step completes (a completed
+		// step's lines are no longer shown).
+		time.Sleep(400 * time.Millisecond)
 		in <- &bkclient.SolveStatus{Vertexes: []*bkclient.Vertex{{Digest: v, Name: name, Started: &start, Completed: &end}}}
 	}()
 	ch := in
