@@ -14,11 +14,11 @@ import (
 // line per phase. Drawn progress is recorded for retryOnErrors too.
 func (r *run) progress(out *stepOutput) io.Writer {
 	if _, ok := r.c.sink.TerminalFd(); ok && !r.c.prefix {
+		p := out.stdout.out.Progress()
 		if out.tail != nil {
-			p := out.stdout.out.Progress()
 			return &tailedProgress{ProgressWriter: p, tail: out.tail}
 		}
-		return out.stdout.out.Progress()
+		return p
 	}
 	return out.stdout
 }

@@ -16,7 +16,8 @@ import (
 // by one, and each step's stdout and stderr through its own masking
 // writer, so a secret BuildKit sent in two chunks is still hidden. What a
 // stream's writer holds back is sent, in a status of its own, before the
-// status that completes its step, and at the end. The returned channel is
+// status that completes its step (or in that status, for chunks it
+// carries itself), and at the end. The returned channel is
 // closed after in is.
 func maskProgress(in <-chan *bkclient.SolveStatus, m *engine.ProgressMask) chan *bkclient.SolveStatus {
 	out := make(chan *bkclient.SolveStatus)
@@ -25,9 +26,13 @@ func maskProgress(in <-chan *bkclient.SolveStatus, m *engine.ProgressMask) chan 
 		ms := &maskedStreams{m: m, open: map[streamKey]*maskedStream{}}
 		for st := range in {
 			if held := ms.flushCompleted(st.Vertexes); held != nil {
-				out <- held
+				out <- held // earlier chunks' rest, before the step ends
 			}
-			out <- ms.mask(st)
+			masked := ms.mask(st)
+			if held := ms.flushCompleted(st.Vertexes); held != nil {
+				masked.Logs = append(masked.Logs, held.Logs...) // this status's own
+			}
+			out <- masked
 		}
 		if held := ms.flushAll(); held != nil {
 			out <- held
@@ -52,7 +57,7 @@ type maskedStream struct {
 type maskedStreams struct {
 	m    *engine.ProgressMask
 	open map[streamKey]*maskedStream
-	keys []streamKey // open's keys in the order they appeared
+	keys []streamKey // open's keys in the order they opened
 }
 
 // mask returns a masked copy of st.
@@ -108,47 +113,45 @@ func (ms *maskedStreams) stream(k streamKey) *maskedStream {
 // flushCompleted closes the streams of the steps vs completes or fails
 // and returns what they held back, or nil.
 func (ms *maskedStreams) flushCompleted(vs []*bkclient.Vertex) *bkclient.SolveStatus {
-	var held []*bkclient.VertexLog
+	done := map[digest.Digest]bool{}
 	for _, v := range vs {
-		if v.Completed == nil {
-			continue
-		}
-		for _, k := range ms.keys {
-			if k.vertex == v.Digest {
-				held = ms.close(k, held)
-			}
+		if v.Completed != nil {
+			done[v.Digest] = true
 		}
 	}
-	if len(held) == 0 {
+	if len(done) == 0 {
 		return nil
 	}
-	return &bkclient.SolveStatus{Logs: held}
+	return ms.flush(func(k streamKey) bool { return done[k.vertex] })
 }
 
 // flushAll closes every stream still open and returns what they held
 // back, or nil.
 func (ms *maskedStreams) flushAll() *bkclient.SolveStatus {
+	return ms.flush(func(streamKey) bool { return true })
+}
+
+// flush closes the open streams that match, in the order they opened,
+// and returns what they held back in one status, or nil. A later chunk
+// of a closed stream opens a new writer.
+func (ms *maskedStreams) flush(match func(streamKey) bool) *bkclient.SolveStatus {
 	var held []*bkclient.VertexLog
+	kept := ms.keys[:0]
 	for _, k := range ms.keys {
-		held = ms.close(k, held)
+		if !match(k) {
+			kept = append(kept, k)
+			continue
+		}
+		s := ms.open[k]
+		delete(ms.open, k)
+		_ = s.w.Close()
+		if s.done.Len() > 0 {
+			held = append(held, &bkclient.VertexLog{Vertex: k.vertex, Stream: k.stream, Data: bytes.Clone(s.done.Bytes()), Timestamp: s.last})
+		}
 	}
+	ms.keys = kept
 	if len(held) == 0 {
 		return nil
 	}
 	return &bkclient.SolveStatus{Logs: held}
-}
-
-// close closes k's writer, if open, and appends what it held back to
-// held. A later chunk of the same stream opens a new writer.
-func (ms *maskedStreams) close(k streamKey, held []*bkclient.VertexLog) []*bkclient.VertexLog {
-	s, ok := ms.open[k]
-	if !ok {
-		return held
-	}
-	delete(ms.open, k)
-	_ = s.w.Close()
-	if s.done.Len() > 0 {
-		held = append(held, &bkclient.VertexLog{Vertex: k.vertex, Stream: k.stream, Data: bytes.Clone(s.done.Bytes()), Timestamp: s.last})
-	}
-	return held
 }

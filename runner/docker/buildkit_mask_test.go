@@ -103,6 +103,29 @@ func TestMaskProgress(t *testing.T) {
 	}
 }
 
+// TestMaskProgressCompletionCarriesLogs: a status that brings a step's
+// last chunk and its completion together gets the chunk's held-back rest
+// in that same status, after its other logs.
+func TestMaskProgressCompletionCarriesLogs(t *testing.T) {
+	start := time.Now()
+	end := start.Add(time.Second)
+	const v = "sha256:dddd"
+	out := collect(&bkclient.SolveStatus{
+		Vertexes: []*bkclient.Vertex{{Digest: v, Name: "[1/1] RUN x", Started: &start, Completed: &end}},
+		Logs:     []*bkclient.VertexLog{{Vertex: v, Stream: 1, Data: []byte("value " + maskedSecret + "\nends tok-9"), Timestamp: start}},
+	})
+	if len(out) != 1 {
+		t.Fatalf("%d statuses, want 1: %+v", len(out), out)
+	}
+	var got strings.Builder
+	for _, l := range out[0].Logs {
+		got.Write(l.Data)
+	}
+	if got.String() != "value ***\nends tok-9" {
+		t.Errorf("logs %q, want %q", got.String(), "value ***\nends tok-9")
+	}
+}
+
 // TestMaskProgressTerminalWrap: on a terminal narrower than a log line,
 // BuildKit's live display wraps the line over two rows, which splits a
 // secret where a masking writer behind the display no longer sees it
